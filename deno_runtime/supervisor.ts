@@ -1,0 +1,166 @@
+/**
+ * Supervisor: the trusted main module of every sandbox process.
+ *
+ * Started as `deno run ... supervisor.ts <socket path> <worker URL>` with
+ * permission to read this folder and to connect to one unix socket, nothing
+ * else. It starts the untrusted Worker (`permissions: "none"`) and connects
+ * to the host at the same time, and once the worker's prelude is loaded and
+ * the host's `start` frame is in, it revokes its own permissions and hands
+ * the script to the worker. From then on it relays: worker messages become
+ * JSON-RPC frames to the host, host frames go to the worker.
+ *
+ * Wire format: JSON-RPC 2.0, one object per line (UTF-8, `\n`-terminated;
+ * JSON text never holds a raw newline). Methods: `start` (host ->), and
+ * `ready`, `tool_call`, `console`, `final` (-> host). The process's own
+ * stdout/stderr are never part of the protocol.
+ *
+ * @module
+ */
+/// <reference lib="deno.ns" />
+/// <reference lib="deno.window" />
+import type { FromWorker, StartParams, ToWorker } from "./messages.ts";
+
+const [socketPath, workerUrl] = Deno.args;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const worker = new Worker(workerUrl, {
+  type: "module",
+  name: "tsact-script",
+  deno: { permissions: "none" },
+});
+const connection = await Deno.connect({ transport: "unix", path: socketPath });
+
+let writing: Promise<void> = Promise.resolve();
+let finalSent = false;
+
+async function writeAll(bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += await connection.write(bytes.subarray(offset));
+  }
+}
+
+/** Queue one frame; frames leave in the order they were sent. */
+function send(frame: string): Promise<void> {
+  const bytes = encoder.encode(frame + "\n");
+  writing = writing.then(() => writeAll(bytes)).catch(() => exit());
+  return writing;
+}
+
+function exit(): never {
+  Deno.exit(0);
+}
+
+function toWorker(message: ToWorker): void {
+  worker.postMessage(message);
+}
+
+async function sendFinal(frameParams: string): Promise<void> {
+  if (finalSent) return;
+  finalSent = true;
+  await send(`{"jsonrpc":"2.0","method":"final","params":${frameParams}}`);
+  exit();
+}
+
+let workerReady = false;
+let startParams: StartParams | null = null;
+
+function maybeStart(): void {
+  if (!workerReady || startParams === null) return;
+  for (const name of ["read", "net", "write", "env", "run", "ffi", "sys"]) {
+    Deno.permissions.revokeSync({ name } as Deno.PermissionDescriptor);
+  }
+  toWorker({ t: "start", params: startParams });
+  send('{"jsonrpc":"2.0","method":"started","params":{}}');
+}
+
+function isSafeJsonText(value: unknown): value is string {
+  return typeof value === "string" && !value.includes("\n");
+}
+
+worker.onmessage = (event: MessageEvent<FromWorker>) => {
+  const message = event.data;
+  if (finalSent) return;
+  switch (message.t) {
+    case "ready":
+      workerReady = true;
+      maybeStart();
+      return;
+    case "call":
+      if (!isSafeJsonText(message.args)) return;
+      send(
+        `{"jsonrpc":"2.0","id":${
+          Number(message.id)
+        },"method":"tool_call","params":{"name":${
+          JSON.stringify(String(message.name))
+        },"args":${message.args}}}`,
+      );
+      return;
+    case "console":
+      send(
+        `{"jsonrpc":"2.0","method":"console","params":${
+          JSON.stringify({
+            level: String(message.level),
+            text: String(message.text),
+          })
+        }}`,
+      );
+      return;
+    case "final":
+      if (message.ok) {
+        if (!isSafeJsonText(message.result)) return;
+        sendFinal(
+          `{"status":"ok","result":${message.result},"final_answer":${
+            message.finalAnswer === true
+          },"fuel_used":${JSON.stringify(message.fuelUsed ?? null)}}`,
+        );
+      } else {
+        sendFinal(JSON.stringify({
+          status: "error",
+          error: message.error,
+          fuel_used: message.fuelUsed ?? null,
+        }));
+      }
+      return;
+  }
+};
+
+worker.onerror = (event: ErrorEvent) => {
+  event.preventDefault();
+  sendFinal(JSON.stringify({
+    status: "error",
+    error: {
+      kind: "runtime",
+      name: "Error",
+      message: String(event.message),
+      stack: null,
+    },
+    fuel_used: null,
+  }));
+};
+
+/** Read host frames: the first is `start`, the rest are tool replies. */
+async function readHost(): Promise<void> {
+  const buffer = new Uint8Array(1 << 16);
+  let pendingText = "";
+  while (true) {
+    const n = await connection.read(buffer);
+    if (n === null) exit();
+    pendingText += decoder.decode(buffer.subarray(0, n), { stream: true });
+    let newline = pendingText.indexOf("\n");
+    while (newline >= 0) {
+      const line = pendingText.slice(0, newline);
+      pendingText = pendingText.slice(newline + 1);
+      if (startParams === null) {
+        startParams = JSON.parse(line).params as StartParams;
+        maybeStart();
+      } else {
+        toWorker({ t: "reply", line });
+      }
+      newline = pendingText.indexOf("\n");
+    }
+  }
+}
+
+readHost().catch(() => exit());

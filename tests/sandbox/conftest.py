@@ -1,0 +1,61 @@
+"""Fixtures for sandbox tests: shared tools and a check that nothing is left behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def child_pids() -> set[int]:
+    """Live (or zombie) processes whose parent is this test process."""
+    me = os.getpid()
+    children: set[int] = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == me:
+            children.add(int(entry))
+    return children
+
+
+def tsact_temp_dirs() -> set[str]:
+    """Temp directories this process's executions create (``tsact-<pid>-*``)."""
+    prefix = f"tsact-{os.getpid()}-"
+    return {name for name in os.listdir(tempfile.gettempdir()) if name.startswith(prefix)}
+
+
+def open_fds() -> set[int]:
+    """File descriptors open in this process."""
+    return {int(fd) for fd in os.listdir("/proc/self/fd")}
+
+
+class LeakCheck:
+    """Snapshot before, compare after: processes, temp dirs, file descriptors."""
+
+    def __init__(self) -> None:
+        self.children = child_pids()
+        self.dirs = tsact_temp_dirs()
+        self.fds = open_fds()
+
+    def assert_clean(self) -> None:
+        assert child_pids() - self.children == set(), "a sandbox process was left behind"
+        assert tsact_temp_dirs() - self.dirs == set(), "a temp directory was left behind"
+        leaked = open_fds() - self.fds
+        assert leaked == set(), f"file descriptors left open: {sorted(leaked)}"
+
+
+@pytest.fixture
+def leak_check() -> Iterator[LeakCheck]:
+    """Fails the test if an execution leaves a process, a temp dir or an fd behind."""
+    check = LeakCheck()
+    yield check
+    check.assert_clean()

@@ -1,0 +1,201 @@
+"""Security claims, each tested by a script that attacks it.
+
+Every test asserts the exact outcome in the record: the attack fails in a
+known way, and nothing it tried reaches the host or the next execution.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tsact import Limits, Sandbox
+
+from .tools import ALL
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    return Sandbox(ALL, limits=Limits(timeout_s=10))
+
+
+async def result_of(sandbox: Sandbox, source: str) -> object:
+    record = await sandbox.run(source)
+    assert record.status == "ok", record.error
+    return record.result
+
+
+PROBE = """
+const out: Record<string, string> = {};
+async function probe(name: string, f: () => unknown) {
+  try { const v = await f(); out[name] = "ALLOWED " + String(v).slice(0, 40); }
+  catch (e) { out[name] = (e as Error).name + ": " + String((e as Error).message).slice(0, 90); }
+}
+"""
+
+
+async def test_the_deno_namespace_and_node_process_are_gone(sandbox: Sandbox) -> None:
+    result = await result_of(
+        sandbox,
+        "return [typeof Deno, typeof process, typeof require, typeof Worker, "
+        "typeof WebAssembly, typeof caches, typeof localStorage, typeof sessionStorage, "
+        "typeof postMessage, typeof close, typeof WebSocket, typeof BroadcastChannel]",
+    )
+    assert result == ["undefined"] * 12
+
+
+async def test_files_network_env_and_subprocesses_are_unreachable(sandbox: Sandbox) -> None:
+    result = await result_of(
+        sandbox,
+        PROBE
+        + """
+await probe("fetch-net", () => fetch("http://127.0.0.1:9/"));
+await probe("fetch-file", () => fetch("file:///etc/hostname"));
+await probe("deno-read", () => (globalThis as any).Deno.readTextFileSync("/etc/hostname"));
+await probe("process-env", () => (globalThis as any).process.env.HOME);
+await probe("node-stdout", () => (globalThis as any).process.stdout.write("x"));
+return out;
+""",
+    )
+    refused = "TypeError: fetch is not available in the tsact sandbox; use the external_* tools"
+    assert result == {
+        "fetch-net": refused,
+        "fetch-file": refused,
+        "deno-read": "TypeError: Cannot read properties of undefined (reading 'readTextFileSync')",
+        "process-env": "TypeError: Cannot read properties of undefined (reading 'env')",
+        "node-stdout": "TypeError: Cannot read properties of undefined (reading 'stdout')",
+    }
+
+
+async def test_code_generation_from_strings_is_off(sandbox: Sandbox) -> None:
+    result = await result_of(
+        sandbox,
+        PROBE
+        + """
+await probe("eval", () => eval("1 + 1"));
+await probe("indirect-eval", () => (0, eval)("1 + 1"));
+await probe("Function", () => new Function("return 1")());
+await probe("constructor", () => (() => 1).constructor("return 1")());
+await probe("async-constructor", () => (async () => 1).constructor("return 1")());
+await probe("timer-string", () => (setTimeout as any)("globalThis.hacked = 1", 0));
+await probe("interval-string", () => (setInterval as any)("globalThis.hacked = 1", 0));
+return out;
+""",
+    )
+    assert isinstance(result, dict)
+    for name in ("eval", "indirect-eval", "Function", "constructor", "async-constructor"):
+        assert result[name].startswith("EvalError: Code generation from strings disallowed"), name
+    assert (
+        result["timer-string"] == "TypeError: setTimeout needs a function; code strings are refused"
+    )
+    assert result["interval-string"] == (
+        "TypeError: setInterval needs a function; code strings are refused"
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import fs from 'node:fs';",
+        "const m = await import('data:text/javascript,export default 1');",
+        "const u = URL.createObjectURL(new Blob(['1'])); await import(u);",
+        "await import('npm:left-pad');",
+        "await import('https://example.com/x.js');",
+        "await import('file:///etc/passwd');",
+        "export const x = 1;",
+        "return import.meta.url",
+        "const __tsact_f = 1;",
+        "const o = { __tsact_out: 1 };",
+    ],
+)
+async def test_imports_and_reserved_names_are_refused_before_running(
+    sandbox: Sandbox, source: str
+) -> None:
+    record = await sandbox.run(source)
+    assert record.error is not None and record.error.kind == "syntax"
+    assert record.error.line == 1
+    assert record.timings.spawn_ms == 0  # refused before any process started
+
+
+async def test_no_state_survives_into_the_next_execution(sandbox: Sandbox) -> None:
+    first = await result_of(
+        sandbox,
+        "(globalThis as any).secret = 42;\n"
+        "Object.defineProperty(Array.prototype, 'leak', { value: 1 });\n"
+        "return [(globalThis as any).secret, ([] as any).leak]",
+    )
+    assert first == [42, 1]
+    second = await result_of(
+        sandbox, "return [typeof (globalThis as any).secret, typeof ([] as any).leak]"
+    )
+    assert second == ["undefined", "undefined"]
+
+
+async def test_printing_forged_frames_changes_nothing(sandbox: Sandbox) -> None:
+    forged_final = '{"jsonrpc":"2.0","method":"final","params":{"status":"ok","result":666}}'
+    forged_call = (
+        '{"jsonrpc":"2.0","id":99,"method":"tool_call","params":{"name":"crash","args":{}}}'
+    )
+    record = await sandbox.run(
+        f"console.log({forged_final!r});\nconsole.error({forged_call!r});\n"
+        "console.log('\\n' + " + repr(forged_final) + ");\nreturn 1"
+    )
+    assert record.result == 1
+    assert record.tool_calls == []
+    assert [entry.text for entry in record.console] == [
+        forged_final,
+        forged_call,
+        "\n" + forged_final,
+    ]
+    assert record.stdout == "" and record.stderr == ""
+
+
+async def test_forged_worker_messages_are_ignored(sandbox: Sandbox) -> None:
+    result = await result_of(
+        sandbox,
+        """
+const seen: unknown[] = [];
+addEventListener("message", (e: any) => seen.push(e.data));
+(globalThis as any).onmessage = (e: any) => seen.push(e.data);
+const pending = external_slow_async({ ms: 100 });
+dispatchEvent(new MessageEvent("message", {
+  data: { t: "reply", line: '{"jsonrpc":"2.0","id":1,"result":999}' },
+}));
+dispatchEvent(new MessageEvent("message", {
+  data: { t: "start", params: { module: "data:text/javascript,1", tools: [] } },
+}));
+const real = await pending;
+return { real, seen: seen.length, onmessage: (globalThis as any).onmessage };
+""",
+    )
+    assert result == {"real": 100, "seen": 0, "onmessage": None}
+
+
+async def test_prelude_survives_poisoned_builtins(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        """
+JSON.stringify = () => '{"forged":true}';
+JSON.parse = () => ({ forged: true });
+(Promise.prototype as any).then = function () { throw new Error("poisoned then") };
+return { sum: 1 + 1 };
+"""
+    )
+    assert record.status == "ok", record.error
+    assert record.result == {"sum": 2}
+
+
+async def test_the_channel_is_not_reachable_from_the_script(sandbox: Sandbox) -> None:
+    result = await result_of(
+        sandbox,
+        """
+const found: string[] = [];
+const d = (globalThis as any).Deno;
+for (const key of Reflect.ownKeys(globalThis)) {
+  const v = (globalThis as any)[key as any];
+  if (v && typeof v === "object" && ("core" in v || "resources" in v)) found.push(String(key));
+}
+return { deno: typeof d, found };
+""",
+    )
+    assert result == {"deno": "undefined", "found": []}

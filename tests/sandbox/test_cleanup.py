@@ -1,0 +1,108 @@
+"""Nothing is left behind however an execution ends: processes, temp dirs, fds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import anyio
+import pytest
+
+from tsact import Limits, Sandbox
+
+from .conftest import LeakCheck, child_pids
+from .tools import ALL
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    return Sandbox(ALL)
+
+
+@pytest.mark.parametrize(
+    ("source", "limits", "kind"),
+    [
+        ("return 1", Limits(), None),
+        ("throw new Error('x')", Limits(), "runtime"),
+        ("while (true) {}", Limits(timeout_s=0.5), "timeout"),
+        (
+            "const a = []; while (true) a.push(new Array(1e5).fill(1));",
+            Limits(memory_mb=96),
+            "memory",
+        ),
+        (
+            "const k = [];\n"
+            "while (true) { const b = new Uint8Array(1 << 25); b.fill(1); k.push(b); }",
+            Limits(memory_mb=96),
+            "memory",
+        ),
+        (
+            "for (;;) await external_AddNumbers({ left: 1, right: 1 });",
+            Limits(max_tool_calls=2),
+            "limit",
+        ),
+        ("const x = ;", Limits(), "syntax"),
+    ],
+)
+async def test_every_ending_cleans_up(
+    sandbox: Sandbox, leak_check: LeakCheck, source: str, limits: Limits, kind: str | None
+) -> None:
+    record = await sandbox.run(source, limits=limits)
+    assert (record.error.kind if record.error else None) == kind
+
+
+async def test_a_crashed_process_is_an_internal_error(
+    sandbox: Sandbox, leak_check: LeakCheck
+) -> None:
+    async def kill_soon() -> None:
+        while True:
+            await anyio.sleep(0.05)
+            for pid in child_pids() - leak_check.children:
+                os.kill(pid, signal.SIGKILL)
+                return
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(kill_soon)
+        record = await sandbox.run(
+            "console.log('up');\nwhile (true) {}", limits=Limits(timeout_s=10)
+        )
+    assert record.error is not None and record.error.kind == "internal"
+    assert record.error.message.startswith("the sandbox process exited with code -9")
+
+
+async def test_cancelling_the_caller_kills_promptly(
+    sandbox: Sandbox, leak_check: LeakCheck
+) -> None:
+    start = time.perf_counter()
+    with anyio.move_on_after(0.5) as scope:
+        await sandbox.run("while (true) {}", limits=Limits(timeout_s=30))
+    assert scope.cancelled_caught
+    assert time.perf_counter() - start < 1.5
+
+
+async def test_cancelling_during_a_sync_tool(sandbox: Sandbox, leak_check: LeakCheck) -> None:
+    start = time.perf_counter()
+    with anyio.move_on_after(0.3):
+        await sandbox.run("await external_slow_sync({ ms: 1000 })")
+    assert time.perf_counter() - start < 0.9
+    await anyio.sleep(1.0)  # let the abandoned tool thread finish before the leak check
+
+
+async def test_many_concurrent_executions_leave_nothing(
+    sandbox: Sandbox, leak_check: LeakCheck
+) -> None:
+    results: list[object] = []
+
+    async def one(n: int) -> None:
+        record = await sandbox.run(
+            f"return {n}" if n % 3 else "while (true) {}", limits=Limits(timeout_s=2)
+        )
+        results.append(record.result if record.ok else record.error and record.error.kind)
+
+    async with anyio.create_task_group() as group:
+        for n in range(12):
+            group.start_soon(one, n)
+    assert sorted(map(str, results)) == sorted(str(n) if n % 3 else "timeout" for n in range(12))

@@ -1,0 +1,123 @@
+"""Each limit is hit on purpose; the record says which, and nothing escapes."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tsact import Limits, Sandbox
+
+from .conftest import LeakCheck
+from .tools import ALL
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    return Sandbox(ALL)
+
+
+async def test_timeout_kills_a_busy_loop(sandbox: Sandbox, leak_check: LeakCheck) -> None:
+    start = time.perf_counter()
+    record = await sandbox.run(
+        "console.log('spinning');\nwhile (true) {}", limits=Limits(timeout_s=1)
+    )
+    elapsed = time.perf_counter() - start
+    assert record.error is not None and record.error.kind == "timeout"
+    assert record.error.message == "the script ran longer than timeout_s (1 s) and was stopped"
+    assert 1.0 <= elapsed < 2.0
+    assert [entry.text for entry in record.console] == ["spinning"]
+
+
+async def test_timeout_while_a_tool_runs(sandbox: Sandbox, leak_check: LeakCheck) -> None:
+    record = await sandbox.run(
+        "await external_slow_async({ ms: 5000 })", limits=Limits(timeout_s=0.5)
+    )
+    assert record.error is not None and record.error.kind == "timeout"
+    assert record.tool_calls[0].status == "cancelled"
+
+
+async def test_heap_exhaustion_is_memory(sandbox: Sandbox, leak_check: LeakCheck) -> None:
+    record = await sandbox.run(
+        "const keep = [];\nwhile (true) keep.push({ a: Math.random(), b: [1, 2, 3] });",
+        limits=Limits(memory_mb=128, timeout_s=20),
+    )
+    assert record.error is not None and record.error.kind == "memory"
+
+
+async def test_off_heap_array_buffers_are_stopped(sandbox: Sandbox, leak_check: LeakCheck) -> None:
+    start = time.perf_counter()
+    record = await sandbox.run(
+        "const keep = [];\n"
+        "while (true) { const b = new Uint8Array(32 * 1024 * 1024); b.fill(1); keep.push(b); }",
+        limits=Limits(memory_mb=128, timeout_s=20),
+    )
+    assert record.error is not None and record.error.kind == "memory"
+    assert "over memory_mb (128 MiB" in record.error.message
+    assert time.perf_counter() - start < 5
+
+
+async def test_one_huge_array_buffer_is_refused_or_stopped(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "const b = new Uint8Array(8 * 1024 * 1024 * 1024); b.fill(7); return b.length",
+        limits=Limits(memory_mb=128, timeout_s=20),
+    )
+    assert record.error is not None and record.error.kind == "memory"
+
+
+async def test_max_tool_calls(sandbox: Sandbox, leak_check: LeakCheck) -> None:
+    record = await sandbox.run(
+        "for (let i = 0; i < 10; i++) await external_AddNumbers({ left: i, right: 1 });",
+        limits=Limits(max_tool_calls=3),
+    )
+    assert record.error is not None and record.error.kind == "limit"
+    assert record.error.message == "the script made more than max_tool_calls (3) tool calls"
+    assert [call.result for call in record.tool_calls] == [1, 2, 3]
+
+
+async def test_max_source_bytes(sandbox: Sandbox) -> None:
+    record = await sandbox.run("return 1;" + " " * 100, limits=Limits(max_source_bytes=50))
+    assert record.error is not None and record.error.kind == "limit"
+    assert record.error.message == "the script is 109 bytes, over max_source_bytes (50)"
+
+
+async def test_max_result_bytes(sandbox: Sandbox) -> None:
+    record = await sandbox.run("return 'x'.repeat(5000)", limits=Limits(max_result_bytes=1000))
+    assert record.error is not None and record.error.kind == "limit"
+    assert record.error.message == "the result is 5002 bytes of JSON, over max_result_bytes (1000)"
+
+
+async def test_console_keeps_head_and_tail(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "for (let i = 0; i < 5000; i++) console.log(`line ${i}`);\nreturn 'done'",
+        limits=Limits(max_output_bytes=2000),
+    )
+    assert record.result == "done"
+    texts = [entry.text for entry in record.console]
+    assert texts[0] == "line 0"
+    assert texts[-1] == "line 4999"
+    marker = [entry for entry in record.console if entry.level == "omitted"]
+    assert len(marker) == 1
+    assert "console entries" in marker[0].text and "omitted" in marker[0].text
+    kept_bytes = sum(len(text) for text in texts if not text.startswith("[..."))
+    assert kept_bytes <= 2000
+
+
+async def test_one_huge_console_line_is_cut(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "console.log('a'.repeat(100000) + 'END')", limits=Limits(max_output_bytes=1000)
+    )
+    (entry,) = record.console
+    assert entry.text.startswith("a") and entry.text.endswith("END")
+    assert "bytes omitted" in entry.text and len(entry.text) < 1100
+
+
+async def test_limits_are_validated() -> None:
+    with pytest.raises(ValueError, match="timeout_s must be > 0"):
+        Limits(timeout_s=0)
+    with pytest.raises(ValueError, match="memory_mb must be at least 64"):
+        Limits(memory_mb=10)
+    with pytest.raises(ValueError, match="tool_concurrency must be >= 1"):
+        Limits(tool_concurrency=0)

@@ -1,0 +1,85 @@
+"""A sandbox that breaks the protocol ends its own execution, never the host.
+
+A rogue supervisor (real Deno, real socket) stands in for a compromised sandbox.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tsact._execution as execution
+from tsact import Limits, Sandbox
+from tsact._deno import sandbox_command
+
+from .conftest import LeakCheck
+
+pytestmark = pytest.mark.anyio
+
+ROGUE = """
+const conn = await Deno.connect({ transport: "unix", path: Deno.args[0] });
+const text = Deno.args[1].startsWith("REPEAT:")
+  ? "x".repeat(Number(Deno.args[1].slice(7)))
+  : Deno.args[1].replaceAll("\\\\n", "\\n");
+const out = new TextEncoder().encode(text);
+let offset = 0;
+while (offset < out.length) offset += await conn.write(out.subarray(offset));
+await new Promise((r) => setTimeout(r, Number(Deno.args[2])));
+Deno.exit(0);
+"""
+
+
+@pytest.mark.parametrize(
+    ("sent", "kind", "message"),
+    [
+        ("not json\\n", "internal", "malformed frame from the sandbox"),
+        ('{"jsonrpc":"2.0","method":"nope","params":{}}\\n', "internal", "malformed frame"),
+        (
+            '{"jsonrpc":"2.0","method":"final","params":{"status":"maybe"}}\\n',
+            "internal",
+            "malformed frame",
+        ),
+        ("REPEAT:6000000", "internal", "exceeds"),
+        ("", "internal", "exited with code 0 before the script finished"),
+        (
+            '{"jsonrpc":"2.0","method":"final","params":{"status":"ok","result":7}}\\n',
+            None,
+            None,
+        ),
+    ],
+)
+async def test_rogue_sandbox(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    leak_check: LeakCheck,
+    sent: str,
+    kind: str | None,
+    message: str | None,
+) -> None:
+    rogue = tmp_path / "rogue.ts"
+    rogue.write_text(ROGUE)
+
+    def command(binary: Path, socket_path: Path, limits: Limits) -> list[str]:
+        real = sandbox_command(binary, socket_path, limits)
+        flags = [flag for flag in real[2:] if flag.startswith("--") and "read" not in flag]
+        return [
+            real[0],
+            "run",
+            *flags,
+            f"--allow-read={socket_path},{rogue}",
+            str(rogue),
+            str(socket_path),
+            sent,
+            "50",
+        ]
+
+    monkeypatch.setattr(execution, "sandbox_command", command)
+    sandbox = Sandbox([], limits=Limits(max_result_bytes=1000, timeout_s=10))
+    record = await sandbox.run("return 1")
+    if kind is None:
+        assert record.status == "ok" and record.result == 7
+    else:
+        assert record.error is not None
+        assert record.error.kind == kind
+        assert message is not None and message in record.error.message

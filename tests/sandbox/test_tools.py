@@ -1,0 +1,216 @@
+"""Tools on the host: validation, errors, serialisation, threads, concurrency, approval."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from tsact import ApprovalRequest, Limits, Sandbox, tool
+
+from .tools import ALL, GAUGE
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    return Sandbox(ALL, limits=Limits(timeout_s=10))
+
+
+async def test_invalid_arguments_reach_the_script_as_tool_error(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        """
+try {
+  await external_AddNumbers({ left: "seven", right: 5, extra: 1 });
+} catch (e) {
+  return [e instanceof ToolError, e.name, e.tool, e.code, e.message];
+}
+"""
+    )
+    assert record.status == "ok", record.error
+    is_tool_error, name, tool_name, code, message = record.result
+    assert (is_tool_error, name, tool_name, code) == (True, "ToolError", "AddNumbers", "validation")
+    assert message.startswith("AddNumbers: invalid arguments:")
+    assert "left: Input should be a valid integer" in message
+    assert "unexpected argument 'extra'" in message
+    call = record.tool_calls[0]
+    assert (call.status, call.error_code) == ("error", "validation")
+
+
+async def test_missing_argument_is_named(sandbox: Sandbox) -> None:
+    record = await sandbox.run("await external_AddNumbers({ left: 1 })")
+    assert record.error is not None
+    assert record.error.kind == "tool"
+    assert "missing required argument 'right'" in record.error.message
+    assert record.error.line == 1
+
+
+async def test_uncaught_tool_error_points_at_the_call(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "const a = 1;\nconst p = await external_get_population({ city: 'Paris' });"
+    )
+    assert record.error is not None
+    assert record.error.kind == "tool"
+    assert record.error.message == "get_population: no city named 'Paris'"
+    assert record.error.line == 2
+    assert record.error.stack is not None and "script.ts:2:" in record.error.stack
+
+
+async def test_tool_exception_names_type_and_message(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "try { await external_crash({ reason: 'disk full' }) } catch (e) { return e.message }"
+    )
+    assert record.result == "crash failed: RuntimeError: disk full"
+
+
+async def test_results_serialise_through_pydantic(sandbox: Sandbox) -> None:
+    record = await sandbox.run("return await external_make_report()")
+    assert record.result == {
+        "when": "2026-01-02T03:04:05Z",
+        "color": "red",
+        "point": {"x": 1, "y": 2},
+        "tags": ["a"],
+    }
+
+
+async def test_unserialisable_result_is_a_clear_tool_error(sandbox: Sandbox) -> None:
+    record = await sandbox.run("return await external_unserialisable()")
+    assert record.error is not None and record.error.kind == "tool"
+    assert "unserialisable returned a value that cannot be serialised as JSON" in (
+        record.error.message
+    )
+
+
+async def test_unknown_argument_shapes_are_refused_in_the_script(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        """
+const out = [];
+for (const bad of [[1], 3, "s", null]) {
+  try { await external_echo(bad) } catch (e) { out.push(e.code) }
+}
+try { await external_echo({ value: 1n }) } catch (e) { out.push(e.code) }
+const f = () => 1;
+out.push(await external_echo({ value: { f, d: new Date(0) } }));
+return out;
+"""
+    )
+    assert record.result == [
+        "arguments",
+        "arguments",
+        "arguments",
+        "arguments",
+        "arguments",
+        {"d": "1970-01-01T00:00:00.000Z"},  # JSON semantics: functions dropped, dates as text
+    ]
+    assert len(record.tool_calls) == 1
+
+
+async def test_sync_tools_run_in_a_worker_thread(sandbox: Sandbox) -> None:
+    record = await sandbox.run("return await external_thread_name()")
+    assert record.result != threading.current_thread().name
+
+
+async def test_concurrency_is_bounded_by_tool_concurrency(sandbox: Sandbox) -> None:
+    GAUGE.peak = 0
+    record = await sandbox.run(
+        "return await Promise.all(\n"
+        "Array.from({ length: 12 }, () => external_slow_async({ ms: 50 })))",
+        limits=Limits(tool_concurrency=3),
+    )
+    assert record.result == [50] * 12
+    assert GAUGE.peak == 3
+    GAUGE.peak = 0
+    await sandbox.run(
+        "await Promise.all(Array.from({ length: 12 }, () => external_slow_async({ ms: 50 })))",
+        limits=Limits(tool_concurrency=12),
+    )
+    assert GAUGE.peak == 12
+
+
+async def test_sync_tools_overlap_in_threads(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "const t = Date.now();\n"
+        "await Promise.all([1, 2, 3, 4].map(() => external_slow_sync({ ms: 200 })));\n"
+        "return Date.now() - t;"
+    )
+    assert record.status == "ok", record.error
+    assert record.result < 600
+
+
+async def test_unknown_tool_name_cannot_be_called(sandbox: Sandbox) -> None:
+    record = await sandbox.run("return typeof external_nope")
+    assert record.result == "undefined"
+
+
+@tool(requires_approval=True)
+def delete_file(path: str) -> str:
+    """Pretend to delete a file."""
+    return f"deleted {path}"
+
+
+async def test_approval_granted_and_refused() -> None:
+    seen: list[ApprovalRequest] = []
+
+    def approve(request: ApprovalRequest) -> bool:
+        seen.append(request)
+        return request.arguments["path"] != "/etc/passwd"
+
+    sandbox = Sandbox([delete_file], approve=approve)
+    record = await sandbox.run(
+        """
+const ok = await external_delete_file({ path: "/tmp/x" });
+let refused = null;
+try { await external_delete_file({ path: "/etc/passwd" }) }
+catch (e) { refused = [e.code, e.message] }
+return { ok, refused };
+"""
+    )
+    assert record.result == {
+        "ok": "deleted /tmp/x",
+        "refused": ["refused", "delete_file: the call was not approved"],
+    }
+    assert [(r.name, r.arguments) for r in seen] == [
+        ("delete_file", {"path": "/tmp/x"}),
+        ("delete_file", {"path": "/etc/passwd"}),
+    ]
+
+
+async def test_async_approval_and_no_callback() -> None:
+    async def approve(request: ApprovalRequest) -> bool:
+        return True
+
+    assert (
+        await Sandbox([delete_file], approve=approve).run(
+            "return await external_delete_file({ path: 'a' })"
+        )
+    ).result == "deleted a"
+    record = await Sandbox([delete_file]).run("await external_delete_file({ path: 'a' })")
+    assert record.error is not None
+    assert record.error.message == (
+        "delete_file requires approval and no approve callback was given"
+    )
+
+
+async def test_plain_parameters_and_docstring_args() -> None:
+    @tool
+    def greet(name: str, excited: bool = False) -> str:
+        """Greet someone.
+
+        Args:
+            name: Who to greet.
+            excited: Add an exclamation mark.
+        """
+        return f"hello {name}" + ("!" if excited else "")
+
+    schema: dict[str, Any] = greet.input_schema()
+    assert schema["properties"]["name"]["description"] == "Who to greet."
+    assert schema["additionalProperties"] is False
+    assert schema["required"] == ["name"]
+    assert greet.description == "Greet someone."
+    record = await Sandbox([greet]).run(
+        "return [await external_greet({ name: 'a' }),\n"
+        " await external_greet({ name: 'b', excited: true })]"
+    )
+    assert record.result == ["hello a", "hello b!"]

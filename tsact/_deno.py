@@ -1,0 +1,112 @@
+"""Where Deno is, what version it is, and the exact command line of a sandbox."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._limits import Limits
+
+
+class DenoNotFound(RuntimeError):
+    """No usable deno binary: install the ``deno`` package or set ``TSACT_DENO``."""
+
+
+def find_deno(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The deno binary: ``explicit``, else ``$TSACT_DENO``, else the ``deno`` PyPI package's."""
+    candidate = explicit or os.environ.get("TSACT_DENO")
+    if candidate:
+        path = Path(candidate)
+        if not path.is_file() or not os.access(path, os.X_OK):
+            raise DenoNotFound(f"deno binary {str(path)!r} does not exist or is not executable")
+        return path
+    try:
+        import deno
+
+        path = Path(deno.find_deno_bin())
+    except (ImportError, FileNotFoundError, OSError):
+        found = shutil.which("deno")
+        if found is None:
+            raise DenoNotFound(
+                "no deno binary found: `pip install deno`, or set TSACT_DENO to its path"
+            ) from None
+        path = Path(found)
+    if not path.is_file():
+        raise DenoNotFound(f"deno binary {str(path)!r} does not exist")
+    return path
+
+
+@dataclass(frozen=True)
+class DenoVersion:
+    """Versions printed by ``deno --version``."""
+
+    deno: str
+    v8: str | None
+    typescript: str | None
+
+
+@functools.cache
+def deno_version(binary: Path) -> DenoVersion:
+    """Ask the binary once per process; raise ``DenoNotFound`` if it does not run."""
+    try:
+        out = subprocess.run(
+            [str(binary), "--version"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise DenoNotFound(f"deno binary {str(binary)!r} does not run: {exc}") from None
+    found = dict(re.findall(r"^(deno|v8|typescript) (\S+)", out, re.MULTILINE))
+    if "deno" not in found:
+        raise DenoNotFound(f"{str(binary)!r} is not deno: {out[:200]!r}")
+    return DenoVersion(found["deno"], found.get("v8"), found.get("typescript"))
+
+
+def runtime_dir() -> Path:
+    """The folder of the TypeScript that runs inside Deno (installed copy, else the repo's)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_deno_runtime", here.parent / "deno_runtime"):
+        if (candidate / "supervisor.ts").is_file():
+            return candidate
+    raise DenoNotFound(f"tsact's deno_runtime folder is missing next to {here}")
+
+
+def sandbox_command(binary: Path, socket_path: Path, limits: Limits) -> list[str]:
+    """The full ``deno run`` command of one execution (see DESIGN.md, "Deno command line")."""
+    runtime = runtime_dir()
+    v8_flags = f"--disallow-code-generation-from-strings,--max-old-space-size={limits.memory_mb}"
+    return [
+        str(binary),
+        "run",
+        "--quiet",
+        "--no-prompt",
+        "--no-remote",
+        "--no-npm",
+        "--no-config",
+        "--no-lock",
+        "--unstable-worker-options",
+        f"--allow-read={runtime},{socket_path}",
+        f"--allow-write={socket_path}",
+        f"--allow-net=unix:{socket_path}",
+        f"--v8-flags={v8_flags}",
+        str(runtime / "supervisor.ts"),
+        str(socket_path),
+        (runtime / "worker.ts").as_uri(),
+    ]
+
+
+def sandbox_environment(home: Path) -> dict[str, str]:
+    """A minimal environment: nothing of the host's leaks in, caches stay private."""
+    return {
+        "HOME": str(home),
+        "DENO_DIR": str(home / "deno_dir"),
+        "NO_COLOR": "1",
+        "DENO_NO_UPDATE_CHECK": "1",
+        "DENO_NO_PROMPT": "1",
+        "PATH": "/usr/bin:/bin",
+        "TZ": "UTC",
+        "LANG": "C.UTF-8",
+    }

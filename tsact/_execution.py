@@ -1,0 +1,446 @@
+"""One execution from start to record: spawn, relay, enforce limits, clean up.
+
+The race between the script's own end, the timeout, the memory watchdog and
+the process exiting is decided by whichever concludes first; the process group
+is then killed, reaped and its temp directory removed, however it ended
+(including cancellation of the caller, which re-raises after cleanup).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.abc
+import pydantic_core
+
+from ._capture import HeadTail
+from ._channel import FrameChannel, FrameTooLarge
+from ._console import ConsoleCapture
+from ._deno import DenoVersion, sandbox_command, sandbox_environment
+from ._events import (
+    ApprovalRequest,
+    Approver,
+    ConsoleEvent,
+    EventHandler,
+    ExecutionEvent,
+    ToolCallFinished,
+    ToolCallStarted,
+)
+from ._limits import Limits, MiB
+from ._process import apply_rlimits, kill_group, pump, spawn, watch_memory
+from ._protocol import (
+    ConsoleFrame,
+    ErrorReply,
+    FinalFrame,
+    ProtocolError,
+    ReplyError,
+    ResultReply,
+    StartedFrame,
+    StartFrame,
+    StartParams,
+    ToolCallFrame,
+    decode_frame,
+    encode_frame,
+)
+from ._record import ConsoleEntry, ErrorInfo, ExecutionRecord, Timings, ToolCallRecord, Versions
+from ._script import PreparedScript, ScriptRejected, map_error, prepare
+from ._toolbox import Toolbox
+from ._tools import ArgumentsInvalid, ToolError
+from ._version import __version__
+
+# Memory the Deno runtime itself holds (two isolates, snapshot, compiler): the RSS
+# watchdog allows memory_mb on top of this, so memory_mb is what the script can use.
+RUNTIME_ALLOWANCE_MB = 96
+EXIT_GRACE_S = 2.0
+HEAP_LIMIT_EXIT_CODES = {133, -5}  # "Reached heap limit" ends deno with SIGTRAP
+
+
+@dataclass(frozen=True)
+class ExecutionSettings:
+    """Everything an execution needs besides the source."""
+
+    toolbox: Toolbox
+    limits: Limits
+    deno: Path
+    deno_version: DenoVersion
+    approve: Approver | None = None
+
+
+@dataclass
+class _Outcome:
+    status: str
+    result: Any = None
+    final_answer: bool = False
+    error: ErrorInfo | None = None
+    fuel_used: int | None = None
+
+
+@dataclass
+class _Run:
+    settings: ExecutionSettings
+    source: str
+    on_event: EventHandler | None
+    started: float = field(default_factory=time.perf_counter)
+    record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    outcome: _Outcome | None = None
+    console: ConsoleCapture | None = None
+    tool_calls: list[ToolCallRecord] = field(default_factory=list)
+    stdout: HeadTail | None = None
+    stderr: HeadTail | None = None
+    timings: Timings = field(default_factory=Timings)
+    script: PreparedScript | None = None
+    connected: bool = False
+    stream_closed: anyio.Event = field(default_factory=anyio.Event)
+    channel: FrameChannel | None = None
+    race: anyio.CancelScope | None = None
+    tool_slots: anyio.CapacityLimiter | None = None
+
+    def now_ms(self) -> float:
+        return round((time.perf_counter() - self.started) * 1000, 3)
+
+    def emit(self, event: ExecutionEvent) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
+
+    def conclude(self, outcome: _Outcome) -> None:
+        if self.outcome is None:
+            self.outcome = outcome
+            self.timings.finished_ms = self.now_ms()
+        if self.race is not None:
+            self.race.cancel()
+
+    def fail(self, kind: str, message: str, **extra: Any) -> None:
+        self.conclude(_Outcome("error", error=ErrorInfo(kind=kind, message=message, **extra)))  # type: ignore[arg-type]
+
+
+async def execute(
+    source: str, settings: ExecutionSettings, on_event: EventHandler | None = None
+) -> ExecutionRecord:
+    """Run one script in a fresh sandbox and return its record (never raises for the script)."""
+    run = _Run(settings, source, on_event)
+    limits = settings.limits
+    run.console = ConsoleCapture(limits.max_output_bytes)
+    run.stdout = HeadTail(limits.max_output_bytes)
+    run.stderr = HeadTail(limits.max_output_bytes)
+    started_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+    try:
+        run.script = prepare(source, max_source_bytes=limits.max_source_bytes)
+    except ScriptRejected as rejected:
+        run.fail(rejected.kind, rejected.message, line=rejected.line, column=rejected.column)
+    run.timings.prepare_ms = run.now_ms()
+    if run.outcome is None:
+        await _run_process(run)
+    return _build_record(run, started_at)
+
+
+async def _run_process(run: _Run) -> None:
+    settings = run.settings
+    workdir = Path(tempfile.mkdtemp(prefix=f"tsact-{os.getpid()}-"))
+    try:
+        os.chmod(workdir, 0o700)
+        (workdir / "cwd").mkdir(mode=0o700)
+        socket_path = workdir / "channel.sock"
+        listener = await anyio.create_unix_listener(socket_path)
+        try:
+            command = sandbox_command(settings.deno, socket_path, settings.limits)
+            process = await spawn(command, cwd=workdir / "cwd", env=sandbox_environment(workdir))
+            try:
+                apply_rlimits(process.pid, settings.limits.memory_mb)
+                run.timings.spawn_ms = run.now_ms()
+                await _supervise(run, process, listener)
+            finally:
+                with anyio.CancelScope(shield=True):
+                    kill_group(process)
+                    await process.wait()
+                    await process.aclose()
+        finally:
+            with anyio.CancelScope(shield=True):
+                if run.channel is not None:
+                    await run.channel.aclose()
+                await listener.aclose()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+async def _supervise(
+    run: _Run, process: anyio.abc.Process, listener: anyio.abc.SocketListener
+) -> None:
+    limits = run.settings.limits
+    assert run.stdout is not None and run.stderr is not None
+    async with anyio.create_task_group() as output:
+        output.start_soon(pump, process.stdout, run.stdout)
+        output.start_soon(pump, process.stderr, run.stderr)
+        async with anyio.create_task_group() as race:
+            run.race = race.cancel_scope
+            run.tool_slots = anyio.CapacityLimiter(limits.tool_concurrency)
+            race.start_soon(_deadline, run)
+            race.start_soon(_memory_guard, run, process.pid)
+            race.start_soon(_exit_guard, run, process)
+            race.start_soon(_session, run, listener, race)
+        kill_group(process)
+
+
+async def _deadline(run: _Run) -> None:
+    limit = run.settings.limits.timeout_s
+    await anyio.sleep(max(0.0, limit - (time.perf_counter() - run.started)))
+    run.fail("timeout", f"the script ran longer than timeout_s ({limit:g} s) and was stopped")
+
+
+async def _memory_guard(run: _Run, pid: int) -> None:
+    limit_mb = run.settings.limits.memory_mb
+    rss = await watch_memory(pid, (limit_mb + RUNTIME_ALLOWANCE_MB) * MiB)
+    run.fail(
+        "memory",
+        f"the sandbox used {rss // MiB} MiB, over memory_mb ({limit_mb} MiB plus "
+        f"{RUNTIME_ALLOWANCE_MB} MiB for the runtime), and was stopped",
+    )
+
+
+async def _exit_guard(run: _Run, process: anyio.abc.Process) -> None:
+    code = await process.wait()
+    if run.connected:
+        with anyio.move_on_after(EXIT_GRACE_S):
+            await run.stream_closed.wait()
+            await anyio.sleep(0)
+    if run.outcome is not None:
+        return
+    assert run.stderr is not None
+    stderr = run.stderr.text()
+    if code in HEAP_LIMIT_EXIT_CODES or "heap limit" in stderr or "out of memory" in stderr:
+        run.fail(
+            "memory",
+            f"the script ran out of memory (V8 heap limit, memory_mb "
+            f"{run.settings.limits.memory_mb}) and was stopped",
+        )
+        return
+    tail = stderr.strip().splitlines()[-3:]
+    detail = f": {' | '.join(tail)}" if tail else ""
+    run.fail(
+        "internal",
+        f"the sandbox process exited with code {code} before the script finished{detail}",
+    )
+
+
+async def _session(
+    run: _Run, listener: anyio.abc.SocketListener, race: anyio.abc.TaskGroup
+) -> None:
+    assert run.script is not None
+    limits = run.settings.limits
+    stream = await listener.accept()
+    run.connected = True
+    channel = FrameChannel(stream, max_frame_bytes=2 * limits.max_result_bytes + 4 * MiB)
+    run.channel = channel
+    start = StartFrame(
+        params=StartParams(
+            module=run.script.module_url,
+            max_result_bytes=limits.max_result_bytes,
+            fuel=limits.fuel,
+            fuel_per_tool_call=limits.fuel_per_tool_call,
+            tools=run.settings.toolbox.names,
+        )
+    )
+    try:
+        await channel.send(encode_frame(start))
+        while run.outcome is None:
+            try:
+                line = await channel.receive()
+            except anyio.EndOfStream:
+                break
+            except FrameTooLarge as exc:
+                run.fail("internal", str(exc))
+                break
+            try:
+                frame = decode_frame(line)
+            except ProtocolError as exc:
+                run.fail("internal", str(exc))
+                break
+            if isinstance(frame, ToolCallFrame):
+                if len(run.tool_calls) >= limits.max_tool_calls:
+                    run.fail(
+                        "limit",
+                        f"the script made more than max_tool_calls ({limits.max_tool_calls}) "
+                        "tool calls",
+                    )
+                    break
+                call = ToolCallRecord(
+                    id=frame.id,
+                    name=frame.params.name,
+                    arguments=frame.params.args,
+                    started_ms=run.now_ms(),
+                )
+                run.tool_calls.append(call)
+                race.start_soon(_tool_call, run, channel, call)
+            elif isinstance(frame, ConsoleFrame):
+                assert run.console is not None
+                entry = ConsoleEntry(
+                    level=frame.params.level, text=frame.params.text, t_ms=run.now_ms()
+                )
+                run.emit(ConsoleEvent(run.console.add(entry)))
+            elif isinstance(frame, FinalFrame):
+                _finish(run, frame)
+            elif isinstance(frame, StartedFrame):
+                run.timings.started_ms = run.now_ms()
+    finally:
+        run.stream_closed.set()
+
+
+def _finish(run: _Run, frame: FinalFrame) -> None:
+    params = frame.params
+    if params.status == "ok":
+        run.conclude(
+            _Outcome(
+                "ok",
+                result=params.result,
+                final_answer=params.final_answer,
+                fuel_used=params.fuel_used,
+            )
+        )
+        return
+    payload = params.error
+    if payload is None:
+        run.fail("internal", "the sandbox reported an error without details")
+        return
+    assert run.script is not None
+    mapped = map_error(run.script, payload.message, payload.stack)
+    kind = payload.kind if payload.kind in _SCRIPT_KINDS else "runtime"
+    name = payload.name or None
+    message = mapped.message
+    if name and kind in ("runtime", "memory") and not message.startswith(name):
+        message = f"{name}: {message}"
+    run.conclude(
+        _Outcome(
+            "error",
+            error=ErrorInfo(
+                kind=kind,  # type: ignore[arg-type]
+                message=message,
+                name=name,
+                line=mapped.line,
+                column=mapped.column,
+                stack=mapped.stack,
+            ),
+            fuel_used=params.fuel_used,
+        )
+    )
+
+
+_SCRIPT_KINDS = {"syntax", "runtime", "tool", "fuel", "memory", "limit"}
+
+
+async def _tool_call(run: _Run, channel: FrameChannel, call: ToolCallRecord) -> None:
+    run.emit(ToolCallStarted(call))
+    reply: ResultReply | ErrorReply | None = None
+    began = time.perf_counter()
+    try:
+        reply = await _invoke(run, call)
+    finally:
+        call.duration_ms = round((time.perf_counter() - began) * 1000, 3)
+        if reply is None:
+            call.status = "cancelled"
+            call.error = "the execution ended before this tool call finished"
+        run.emit(ToolCallFinished(call))
+    await channel.send(encode_frame(reply))
+
+
+def _error(call: ToolCallRecord, code: str, message: str) -> ErrorReply:
+    call.status = "error"
+    call.error = message
+    call.error_code = code
+    return ErrorReply(
+        id=call.id, error=ReplyError(code=-32000, message=message, data={"code": code})
+    )
+
+
+async def _invoke(run: _Run, call: ToolCallRecord) -> ResultReply | ErrorReply:
+    tool = run.settings.toolbox.get(call.name)
+    if tool is None:
+        known = ", ".join(run.settings.toolbox.names) or "none"
+        return _error(call, "unknown", f"unknown tool {call.name!r} (tools: {known})")
+    try:
+        validated = tool.validate_arguments(call.arguments)
+    except ArgumentsInvalid as exc:
+        return _error(call, "validation", f"{tool.name}: invalid arguments: {exc}")
+    if tool.requires_approval:
+        refusal = await _ask_approval(run, tool.name, validated)
+        if refusal is not None:
+            return _error(call, "refused", refusal)
+    assert run.tool_slots is not None
+    try:
+        async with run.tool_slots:
+            if tool.is_async:
+                value = await tool.call(validated)
+            else:
+                value = await anyio.to_thread.run_sync(tool.call, validated, abandon_on_cancel=True)
+                if inspect.isawaitable(value):
+                    value = await value
+    except ToolError as exc:
+        return _error(call, "tool", f"{tool.name}: {exc}")
+    except Exception as exc:  # a tool's own failure is reported to the script, not raised
+        return _error(call, "tool", f"{tool.name} failed: {type(exc).__name__}: {exc}")
+    try:
+        result = tool.serialise_result(value)
+    except (pydantic_core.PydanticSerializationError, TypeError, ValueError) as exc:
+        return _error(
+            call,
+            "tool",
+            f"{tool.name} returned a value that cannot be serialised as JSON: {exc}",
+        )
+    call.result = result
+    return ResultReply(id=call.id, result=result)
+
+
+async def _ask_approval(run: _Run, name: str, validated: Any) -> str | None:
+    approve = run.settings.approve
+    if approve is None:
+        return f"{name} requires approval and no approve callback was given"
+    arguments = validated.model_dump(mode="json") if hasattr(validated, "model_dump") else validated
+    request = ApprovalRequest(name=name, arguments=arguments)
+    try:
+        answer: Any = await anyio.to_thread.run_sync(approve, request, abandon_on_cancel=True)
+        if inspect.isawaitable(answer):
+            answer = await answer
+    except Exception as exc:  # the callback's failure refuses the call
+        return f"{name}: approval failed: {type(exc).__name__}: {exc}"
+    return None if answer is True else f"{name}: the call was not approved"
+
+
+def _build_record(run: _Run, started_at: str) -> ExecutionRecord:
+    outcome = run.outcome or _Outcome(
+        "error", error=ErrorInfo(kind="internal", message="the execution ended without an outcome")
+    )
+    version = run.settings.deno_version
+    assert run.console is not None and run.stdout is not None and run.stderr is not None
+    if not run.timings.finished_ms:
+        run.timings.finished_ms = run.now_ms()
+    return ExecutionRecord(
+        id=run.record_id,
+        source=run.source,
+        status="ok" if outcome.status == "ok" else "error",
+        result=outcome.result,
+        final_answer=outcome.final_answer,
+        error=outcome.error,
+        console=run.console.entries(),
+        tool_calls=run.tool_calls,
+        stdout=run.stdout.text(),
+        stderr=run.stderr.text(),
+        fuel_used=outcome.fuel_used,
+        duration_ms=run.now_ms(),
+        timings=run.timings,
+        limits=run.settings.limits,
+        versions=Versions(
+            tsact=__version__,
+            deno=version.deno,
+            v8=version.v8,
+            typescript=version.typescript,
+        ),
+        started_at=started_at,
+    )

@@ -1,0 +1,64 @@
+"""Per-execution limits.
+
+Every limit is enforced per execution and, when hit, ends that execution with a
+normal record whose ``error.kind`` names it (``timeout``, ``memory``, ``fuel``,
+``limit``); nothing escapes to the caller as an exception.
+"""
+
+from __future__ import annotations
+
+import msgspec
+import msgspec.structs
+
+MiB = 1024 * 1024
+
+
+class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The budget of one execution; the record carries the limits that were in force.
+
+    Attributes:
+        timeout_s: wall-clock budget from spawn to result; the whole process group is
+            killed when it runs out (kind ``timeout``).
+        memory_mb: bound on the sandbox process: V8's heap limit and an RSS watchdog that
+            also catches off-heap memory such as ArrayBuffers (kind ``memory``).
+        fuel: deterministic work budget, or ``None`` for no metering (kind ``fuel``).
+        fuel_per_tool_call: fuel charged for every tool call the script makes.
+        max_tool_calls: tool calls allowed per execution (kind ``limit`` past it).
+        max_source_bytes: largest script accepted, in UTF-8 bytes (kind ``limit``).
+        max_output_bytes: console text and each of raw stdout/stderr kept per execution;
+            past it the head and tail are kept with a marker saying what was left out.
+        max_result_bytes: largest JSON text of the script's result (kind ``limit``).
+        tool_concurrency: tool calls that run at the same time (``Promise.all``).
+    """
+
+    timeout_s: float = 30.0
+    memory_mb: int = 512
+    fuel: int | None = None
+    fuel_per_tool_call: int = 100
+    max_tool_calls: int = 1_000
+    max_source_bytes: int = 200_000
+    max_output_bytes: int = 1_000_000
+    max_result_bytes: int = 10_000_000
+    tool_concurrency: int = 8
+
+    def __post_init__(self) -> None:
+        # One spelling for one value: 10 and 10.0 must give the same JSON.
+        msgspec.structs.force_setattr(self, "timeout_s", float(self.timeout_s))
+        if not self.timeout_s > 0:
+            raise ValueError(f"Limits.timeout_s must be > 0, got {self.timeout_s!r}")
+        if self.memory_mb < 64:
+            raise ValueError(f"Limits.memory_mb must be at least 64, got {self.memory_mb!r}")
+        if self.fuel is not None and self.fuel < 1:
+            raise ValueError(f"Limits.fuel must be >= 1 or None, got {self.fuel!r}")
+        for name in (
+            "fuel_per_tool_call",
+            "max_tool_calls",
+            "max_source_bytes",
+            "max_output_bytes",
+            "max_result_bytes",
+            "tool_concurrency",
+        ):
+            value = getattr(self, name)
+            minimum = 0 if name in ("fuel_per_tool_call", "max_tool_calls") else 1
+            if value < minimum:
+                raise ValueError(f"Limits.{name} must be >= {minimum}, got {value!r}")

@@ -1,0 +1,143 @@
+"""The host side of the wire protocol (see ``deno_runtime/supervisor.ts``).
+
+JSON-RPC 2.0, one object per line over the private unix socket. From the
+sandbox: ``started``, ``tool_call {id, name, args}``, ``console {level, text}``,
+``final {status, result | error, final_answer, fuel_used}``. From the host: the
+``start`` notification and one reply per ``tool_call``. Frames are decoded with
+strict msgspec Structs; anything else is a protocol fault (kind ``internal``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+
+
+class ToolCallParams(msgspec.Struct, frozen=True):
+    """What the script asked for: a tool by name with JSON arguments."""
+
+    name: str
+    args: Any
+
+
+class ToolCallFrame(msgspec.Struct, frozen=True, tag_field="method", tag="tool_call"):
+    """A JSON-RPC request from the sandbox: run one tool."""
+
+    jsonrpc: Literal["2.0"]
+    id: int
+    params: ToolCallParams
+
+
+class ConsoleParams(msgspec.Struct, frozen=True):
+    """One console line, already formatted in the sandbox."""
+
+    level: Literal["log", "info", "warn", "error", "debug"]
+    text: str
+
+
+class ConsoleFrame(msgspec.Struct, frozen=True, tag_field="method", tag="console"):
+    """A notification from the sandbox: the script printed something."""
+
+    jsonrpc: Literal["2.0"]
+    params: ConsoleParams
+
+
+class ScriptErrorPayload(msgspec.Struct, frozen=True):
+    """The script's error as the worker described it, before mapping to user lines."""
+
+    kind: str
+    name: str
+    message: str
+    stack: str | None = None
+
+
+class FinalParams(msgspec.Struct, frozen=True):
+    """The script's outcome."""
+
+    status: Literal["ok", "error"]
+    result: Any = None
+    final_answer: bool = False
+    error: ScriptErrorPayload | None = None
+    fuel_used: int | None = None
+
+
+class FinalFrame(msgspec.Struct, frozen=True, tag_field="method", tag="final"):
+    """A notification from the sandbox: the script finished."""
+
+    jsonrpc: Literal["2.0"]
+    params: FinalParams
+
+
+class StartedFrame(msgspec.Struct, frozen=True, tag_field="method", tag="started"):
+    """A notification from the sandbox: permissions are revoked and the script is starting."""
+
+    jsonrpc: Literal["2.0"]
+    params: dict[str, Any] = {}
+
+
+SandboxFrame = ToolCallFrame | ConsoleFrame | FinalFrame | StartedFrame
+
+
+class StartParams(msgspec.Struct, frozen=True, rename="camel"):
+    """The settings the host sends first (names match ``messages.ts``)."""
+
+    module: str
+    max_result_bytes: int
+    fuel: int | None
+    fuel_per_tool_call: int
+    tools: list[str]
+
+
+class StartFrame(msgspec.Struct, frozen=True, tag_field="method", tag="start"):
+    """The host's first frame: the wrapped script and its settings."""
+
+    params: StartParams
+    jsonrpc: str = "2.0"
+
+
+class ReplyError(msgspec.Struct, frozen=True):
+    """A JSON-RPC error object; ``data.code`` says why (validation, tool, refused...)."""
+
+    code: int
+    message: str
+    data: dict[str, str]
+
+
+class ResultReply(msgspec.Struct, frozen=True):
+    """A successful reply to ``tool_call``."""
+
+    id: int
+    result: Any
+    jsonrpc: str = "2.0"
+
+
+class ErrorReply(msgspec.Struct, frozen=True):
+    """A failed reply to ``tool_call``; the script sees a thrown ``ToolError``."""
+
+    id: int
+    error: ReplyError
+    jsonrpc: str = "2.0"
+
+
+_decoder = msgspec.json.Decoder(SandboxFrame)
+_encoder = msgspec.json.Encoder()
+
+
+class ProtocolError(Exception):
+    """A frame from the sandbox that is not part of the protocol."""
+
+
+def decode_frame(line: bytes) -> SandboxFrame:
+    """Decode one line from the sandbox, or raise ``ProtocolError`` saying what was wrong."""
+    try:
+        frame: SandboxFrame = _decoder.decode(line)
+    except msgspec.DecodeError as exc:
+        preview = line[:200].decode("utf-8", "replace")
+        raise ProtocolError(f"malformed frame from the sandbox ({exc}): {preview!r}") from None
+    return frame
+
+
+def encode_frame(frame: msgspec.Struct) -> bytes:
+    """Encode one host frame as a line."""
+    return _encoder.encode(frame) + b"\n"

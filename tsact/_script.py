@@ -1,0 +1,284 @@
+"""From the user's script to the module the worker imports, and back to the user's lines.
+
+The script is the body of an async function: it is parsed with tree-sitter
+(TypeScript grammar), refused if it cannot be parsed or imports anything, its
+trailing bare expression becomes the result, and it is wrapped so that user
+line N is module line N (the wrapper header shares line 1). Every insertion is
+remembered, so stack traces and positions map back to the user's own columns.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+from dataclasses import dataclass, field
+
+import tree_sitter
+import tree_sitter_typescript
+
+HEADER = "export default async function __tsact_main() {"
+MODULE_URL_PREFIX = "data:application/typescript;base64,"
+RESERVED_PREFIX = "__tsact"
+SCRIPT_NAME = "script.ts"
+
+_language = tree_sitter.Language(tree_sitter_typescript.language_typescript())
+_local = threading.local()
+
+
+def parse(source: bytes) -> tree_sitter.Tree:
+    """Parse TypeScript with a per-thread parser (parsers are not thread-safe)."""
+    parser: tree_sitter.Parser | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = tree_sitter.Parser(_language)
+        _local.parser = parser
+    return parser.parse(source)
+
+
+class ScriptRejected(Exception):
+    """The script cannot run as given; ``kind`` is ``syntax`` or ``limit``."""
+
+    def __init__(self, kind: str, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """Text inserted at a character offset of the user's source."""
+
+    offset: int
+    text: str
+
+
+@dataclass
+class SourceMap:
+    """Maps 1-based (line, column) of the generated module back to the user's source."""
+
+    shifts: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def add(self, line: int, generated_column: int, length: int) -> None:
+        """Record ``length`` inserted characters at a 0-based column of a generated line."""
+        self.shifts.setdefault(line, []).append((generated_column, length))
+
+    def to_user(self, line: int, column: int) -> tuple[int, int]:
+        """The user's (line, column) for a generated one (columns are 1-based)."""
+        spans = self.shifts.get(line)
+        if not spans:
+            return line, column
+        position = column - 1
+        removed = 0
+        for start, length in spans:
+            if start + length <= position:
+                removed += length
+            elif start <= position:
+                removed += position - start
+        return line, max(1, column - removed)
+
+
+@dataclass(frozen=True)
+class PreparedScript:
+    """A script ready to run: the module URL the worker imports and how to map back."""
+
+    source: str
+    module: str
+    source_map: SourceMap
+    lines: list[str]
+
+    @property
+    def module_url(self) -> str:
+        """The wrapped module as a ``data:`` URL (no file read in the sandbox)."""
+        return MODULE_URL_PREFIX + base64.b64encode(self.module.encode()).decode()
+
+
+def _position(source: bytes, byte_offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset."""
+    before = source[:byte_offset]
+    line = before.count(b"\n") + 1
+    line_start = before.rfind(b"\n") + 1
+    return line, len(before[line_start:].decode("utf-8", "replace")) + 1
+
+
+def _first_syntax_error(tree: tree_sitter.Tree, source: bytes) -> ScriptRejected | None:
+    if not tree.root_node.has_error:
+        return None
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_missing:
+            line, column = _position(source, node.start_byte)
+            return ScriptRejected("syntax", f"missing {node.type!r}", line, column)
+        if node.is_error:
+            line, column = _position(source, node.start_byte)
+            text = source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+            first = text.strip().split("\n", 1)[0][:40]
+            return ScriptRejected("syntax", f"unexpected {first!r}", line, column)
+        if node.has_error:
+            stack.extend(reversed(node.children))
+    line, column = _position(source, tree.root_node.start_byte)
+    return ScriptRejected("syntax", "the script cannot be parsed", line, column)
+
+
+_FORBIDDEN = {
+    "import_statement": "import statements are not available: every tool is a global external_*",
+    "export_statement": "export is not available: the script is the body of a function",
+    "meta_property": "import.meta is not available in the sandbox",
+}
+
+
+def _refuse_forbidden(tree: tree_sitter.Tree, source: bytes) -> None:
+    cursor_stack = [tree.root_node]
+    while cursor_stack:
+        node = cursor_stack.pop()
+        reason = _FORBIDDEN.get(node.type)
+        if reason is None and node.type == "import":
+            reason = "dynamic import() is not available: every tool is a global external_*"
+        if reason is None and node.type in (
+            "identifier",
+            "property_identifier",
+            "shorthand_property_identifier",
+            "shorthand_property_identifier_pattern",
+            "type_identifier",
+            "private_property_identifier",
+        ):
+            text = source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+            if text.lstrip("#").startswith(RESERVED_PREFIX):
+                reason = f"identifiers starting with {RESERVED_PREFIX!r} are reserved by tsact"
+        if reason is not None:
+            line, column = _position(source, node.start_byte)
+            raise ScriptRejected("syntax", reason, line, column)
+        cursor_stack.extend(reversed(node.children))
+
+
+def _trailing_expression(tree: tree_sitter.Tree) -> list[tuple[int, str]]:
+    """Insertions (byte offset, text) turning a final bare expression into ``return``."""
+    statements = [node for node in tree.root_node.named_children if node.type != "comment"]
+    if not statements or statements[-1].type != "expression_statement":
+        return []
+    expression = statements[-1].named_children[0] if statements[-1].named_children else None
+    if expression is None:
+        return []
+    return [(expression.start_byte, "return ("), (expression.end_byte, ")")]
+
+
+def prepare(
+    source: str,
+    *,
+    max_source_bytes: int,
+    extra_insertions: list[tuple[int, str]] | None = None,
+    prologue: str = "",
+) -> PreparedScript:
+    """Check and wrap a script, or raise ``ScriptRejected`` (kind ``syntax`` or ``limit``)."""
+    encoded = source.encode("utf-8")
+    if len(encoded) > max_source_bytes:
+        raise ScriptRejected(
+            "limit",
+            f"the script is {len(encoded)} bytes, over max_source_bytes ({max_source_bytes})",
+        )
+    if "\x00" in source:
+        raise ScriptRejected("syntax", "the script contains a NUL character")
+    tree = parse(encoded)
+    error = _first_syntax_error(tree, encoded)
+    if error is not None:
+        raise error
+    _refuse_forbidden(tree, encoded)
+    insertions = _trailing_expression(tree) + list(extra_insertions or [])
+    insertions.sort(key=lambda item: item[0])
+    return _wrap(source, encoded, insertions, prologue)
+
+
+def _wrap(
+    source: str, encoded: bytes, insertions: list[tuple[int, str]], prologue: str
+) -> PreparedScript:
+    source_map = SourceMap()
+    header = HEADER + prologue
+    source_map.add(1, 0, len(header))
+    pieces = [header]
+    line = 1
+    column = len(header)
+    previous = 0
+    for offset, text in insertions:
+        chunk = encoded[previous:offset].decode("utf-8")
+        pieces.append(chunk)
+        newlines = chunk.count("\n")
+        if newlines:
+            line += newlines
+            column = len(chunk) - chunk.rfind("\n") - 1
+        else:
+            column += len(chunk)
+        source_map.add(line, column, len(text))
+        pieces.append(text)
+        column += len(text)
+        previous = offset
+    pieces.append(encoded[previous:].decode("utf-8"))
+    pieces.append("\n}\n")
+    return PreparedScript(
+        source=source,
+        module="".join(pieces),
+        source_map=source_map,
+        lines=source.splitlines(),
+    )
+
+
+_FRAME = re.compile(
+    r"^(?P<indent>\s*)at (?:(?P<fn>.+?) \()?"
+    r"(?P<url>data:application/typescript;base64,[A-Za-z0-9+/=.]*):(?P<line>\d+):(?P<col>\d+)\)?$"
+)
+_POSITION = re.compile(
+    r"data:application/typescript;base64,[A-Za-z0-9+/=.]*:(?P<line>\d+):(?P<col>\d+)"
+)
+_WRAPPER_NAMES = {"Module.default", "default", "__tsact_main", "async Module.default"}
+
+
+@dataclass(frozen=True)
+class MappedError:
+    """An error's message, position and stack in the user's own lines."""
+
+    message: str
+    line: int | None
+    column: int | None
+    stack: str | None
+
+
+def map_error(script: PreparedScript, message: str, stack: str | None) -> MappedError:
+    """Rewrite the worker's stack and message to ``script.ts:line:col`` of the user's source."""
+    line: int | None = None
+    column: int | None = None
+    mapped_frames: list[str] = []
+    header_lines: list[str] = []
+    if stack:
+        for raw in stack.splitlines():
+            match = _FRAME.match(raw)
+            if match is None:
+                if raw.lstrip().startswith("at "):
+                    continue  # a frame of the prelude or of Deno's internals
+                if not mapped_frames:
+                    header_lines.append(raw)
+                continue
+            user_line, user_column = script.source_map.to_user(
+                int(match["line"]), int(match["col"])
+            )
+            if line is None:
+                line, column = user_line, user_column
+            name = match["fn"]
+            where = f"{SCRIPT_NAME}:{user_line}:{user_column}"
+            if name and name not in _WRAPPER_NAMES:
+                mapped_frames.append(f"    at {name} ({where})")
+            else:
+                mapped_frames.append(f"    at {where}")
+    clean_message = message.split("\n    at ", 1)[0]
+    position = _POSITION.search(message)
+    if position is not None:
+        user_line, user_column = script.source_map.to_user(
+            int(position["line"]), int(position["col"])
+        )
+        if line is None:
+            line, column = user_line, user_column
+        clean_message = message.split("\n", 1)[0]
+        clean_message = _POSITION.sub(f"{SCRIPT_NAME}:{user_line}:{user_column}", clean_message)
+    clean_message = clean_message.removeprefix("SyntaxError: ")
+    mapped_stack = "\n".join(header_lines[:1] + mapped_frames) if stack else None
+    return MappedError(clean_message, line, column, mapped_stack)

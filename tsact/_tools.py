@@ -1,0 +1,376 @@
+"""Tools: Python callables the script reaches as ``external_<name>(args)``.
+
+A tool has a name, a description, an input model (a pydantic model that
+rejects unknown fields) and an output type. ``@tool`` builds one from a
+function: either one pydantic-model parameter, or plain annotated parameters
+that become a model. ``Tool.from_schema`` wraps a function that takes a
+``dict`` checked against a raw JSON Schema instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import keyword
+import re
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, TypeVar, cast, get_type_hints, overload
+
+import jsonschema
+import pydantic
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ToolDefinitionError(ValueError):
+    """A tool cannot be built from what was given (bad name, annotations, schema)."""
+
+
+class ToolError(Exception):
+    """Raise inside a tool to fail the call with this message and nothing else.
+
+    The script sees a ``ToolError`` whose message is the tool's name and this text;
+    any other exception is reported with its type name as well.
+    """
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Tool:
+    """A host function the sandboxed script can call.
+
+    Build one with ``@tool`` or ``Tool.from_schema``; construct directly only when you
+    already have an input model. ``input_model`` validates arguments (unknown fields
+    rejected); ``output_adapter`` serialises results to JSON values.
+    """
+
+    name: str
+    description: str
+    fn: Callable[..., Any]
+    input_model: type[BaseModel] | None
+    output_type: Any = Any
+    input_schema_override: Mapping[str, Any] | None = None
+    requires_approval: bool = False
+    unpack_arguments: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not IDENTIFIER.match(self.name):
+            raise ToolDefinitionError(
+                f"tool name {self.name!r} is not a valid identifier: use letters, digits and "
+                "underscores, not starting with a digit"
+            )
+        if keyword.iskeyword(self.name) or self.name.startswith("__tsact"):
+            raise ToolDefinitionError(f"tool name {self.name!r} is reserved")
+        if self.input_model is None and self.input_schema_override is None:
+            raise ToolDefinitionError(f"tool {self.name!r} needs an input model or a JSON Schema")
+        if self.input_schema_override is not None:
+            try:
+                jsonschema.Draft202012Validator.check_schema(self.input_schema_override)
+            except jsonschema.SchemaError as exc:
+                raise ToolDefinitionError(
+                    f"tool {self.name!r}: invalid JSON Schema: {exc.message}"
+                ) from None
+        try:
+            adapter: TypeAdapter[Any] = TypeAdapter(self.output_type)
+            adapter.json_schema(mode="serialization")
+        except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError) as exc:
+            raise ToolDefinitionError(
+                f"tool {self.name!r}: return type {self.output_type!r} cannot be described as "
+                f"JSON: {exc}"
+            ) from None
+        object.__setattr__(self, "_output_adapter", adapter)
+        if self.input_schema_override is not None:
+            validator = jsonschema.Draft202012Validator(self.input_schema_override)
+            object.__setattr__(self, "_schema_validator", validator)
+
+    @property
+    def is_async(self) -> bool:
+        """True for ``async def`` tools, which run on the event loop (sync ones in a thread)."""
+        return inspect.iscoroutinefunction(self.fn)
+
+    @property
+    def output_adapter(self) -> TypeAdapter[Any]:
+        """Serialises the tool's return value."""
+        return cast("TypeAdapter[Any]", self.__dict__["_output_adapter"])
+
+    def input_schema(self) -> dict[str, Any]:
+        """The JSON Schema of the arguments object (closed: no unknown properties)."""
+        if self.input_schema_override is not None:
+            return dict(self.input_schema_override)
+        assert self.input_model is not None
+        return self.input_model.model_json_schema()
+
+    def output_schema(self) -> dict[str, Any]:
+        """The JSON Schema of the result, as serialised."""
+        return self.output_adapter.json_schema(mode="serialization")
+
+    def validate_arguments(self, arguments: Any) -> Any:
+        """Check arguments; raise ``ArgumentsInvalid`` with a message a model can act on."""
+        if self.input_schema_override is not None:
+            validator: jsonschema.Draft202012Validator = self.__dict__["_schema_validator"]
+            errors = sorted(validator.iter_errors(arguments), key=lambda e: list(e.path))
+            if errors:
+                raise ArgumentsInvalid(
+                    "; ".join(_describe_schema_error(error) for error in errors[:5])
+                )
+            return arguments
+        assert self.input_model is not None
+        if not isinstance(arguments, dict):
+            raise ArgumentsInvalid(f"arguments must be an object, got {type(arguments).__name__}")
+        try:
+            return self.input_model.model_validate(arguments)
+        except pydantic.ValidationError as exc:
+            raise ArgumentsInvalid(_describe_validation_error(exc)) from None
+
+    def call(self, validated: Any) -> Any:
+        """Call the function with validated arguments (may return an awaitable)."""
+        if self.input_schema_override is not None:
+            return self.fn(validated)
+        if self.unpack_arguments:
+            assert isinstance(validated, BaseModel)
+            return self.fn(
+                **{name: getattr(validated, name) for name in type(validated).model_fields},
+            )
+        return self.fn(validated)
+
+    def serialise_result(self, value: Any) -> Any:
+        """Turn the return value into a JSON value through pydantic."""
+        return self.output_adapter.dump_python(value, mode="json", warnings=False)
+
+    @classmethod
+    def from_schema(
+        cls,
+        name: str,
+        description: str,
+        schema: Mapping[str, Any],
+        fn: Callable[[dict[str, Any]], Any] | Callable[[dict[str, Any]], Awaitable[Any]],
+        *,
+        output_type: Any = Any,
+        requires_approval: bool = False,
+    ) -> Tool:
+        """A tool whose arguments are checked against a raw JSON Schema and passed as a dict."""
+        return cls(
+            name=name,
+            description=description,
+            fn=fn,
+            input_model=None,
+            output_type=output_type,
+            input_schema_override=schema,
+            requires_approval=requires_approval,
+        )
+
+
+class ArgumentsInvalid(Exception):
+    """Arguments from the script do not match the tool's input model."""
+
+
+def _describe_validation_error(exc: pydantic.ValidationError) -> str:
+    parts: list[str] = []
+    for error in exc.errors(include_url=False):
+        location = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            parts.append(f"unexpected argument {location!r}")
+        elif error["type"] == "missing":
+            parts.append(f"missing required argument {location!r}")
+        else:
+            got = repr(error.get("input"))
+            if len(got) > 60:
+                got = got[:57] + "..."
+            parts.append(f"{location}: {error['msg']} (got {got})")
+    return "; ".join(parts)
+
+
+def _describe_schema_error(error: jsonschema.ValidationError) -> str:
+    where = ".".join(str(part) for part in error.absolute_path)
+    return f"{where}: {error.message}" if where else error.message
+
+
+_ARG_LINE = re.compile(r"^\s*(\*{0,2}\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+
+
+def _split_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
+    """The summary and ``Args:`` descriptions of a Google-style docstring."""
+    if not doc:
+        return "", {}
+    lines = inspect.cleandoc(doc).splitlines()
+    summary: list[str] = []
+    arguments: dict[str, str] = {}
+    current: str | None = None
+    in_args = False
+    for line in lines:
+        stripped = line.strip()
+        if stripped in ("Args:", "Arguments:", "Parameters:"):
+            in_args = True
+            continue
+        if in_args:
+            if stripped.endswith(":") and not line.startswith(" "):
+                in_args = False
+                continue
+            match = _ARG_LINE.match(line)
+            if match and line.startswith(("    ", "\t")) and not line.startswith("        "):
+                current = match.group(1).lstrip("*")
+                arguments[current] = match.group(2).strip()
+            elif current and stripped:
+                arguments[current] += " " + stripped
+            continue
+        if stripped.endswith(":") and stripped[:-1] in ("Returns", "Raises", "Yields", "Examples"):
+            in_args = False
+            summary.append("\x00")
+            continue
+        summary.append(line)
+    text = "\n".join(summary).split("\x00")[0].strip()
+    return text, arguments
+
+
+def _closed(model: type[BaseModel]) -> type[BaseModel]:
+    """The same model, rejecting unknown fields (a subclass, so isinstance still holds)."""
+    if model.model_config.get("extra") == "forbid":
+        return model
+    config = ConfigDict(**{**model.model_config, "extra": "forbid"})
+    namespace = {"model_config": config, "__module__": model.__module__, "__doc__": model.__doc__}
+    return cast("type[BaseModel]", type(model.__name__, (model,), namespace))
+
+
+def _tool_from_function(
+    fn: Callable[..., Any],
+    *,
+    name: str | None,
+    description: str | None,
+    requires_approval: bool,
+    local_names: dict[str, Any] | None = None,
+) -> Tool:
+    tool_name = name if name is not None else getattr(fn, "__name__", "")
+    summary, argument_docs = _split_docstring(fn.__doc__)
+    try:
+        hints = get_type_hints(fn, localns=local_names, include_extras=True)
+    except Exception as exc:  # NameError, TypeError from bad annotations
+        raise ToolDefinitionError(
+            f"tool {tool_name!r}: cannot resolve type annotations: {exc}"
+        ) from None
+    signature = inspect.signature(fn)
+    parameters = list(signature.parameters.values())
+    output_type = hints.get("return", Any)
+    if output_type is type(None):
+        output_type = type(None)
+    for parameter in parameters:
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            raise ToolDefinitionError(
+                f"tool {tool_name!r}: *args/**kwargs are not supported; declare each argument"
+            )
+        if parameter.kind is parameter.POSITIONAL_ONLY:
+            raise ToolDefinitionError(
+                f"tool {tool_name!r}: positional-only parameter {parameter.name!r} is not "
+                "supported; the script passes arguments by name"
+            )
+    single = parameters[0] if len(parameters) == 1 else None
+    single_type = hints.get(single.name) if single is not None else None
+    if single is not None and isinstance(single_type, type) and issubclass(single_type, BaseModel):
+        input_model = _closed(single_type)
+        unpack = False
+    else:
+        fields: dict[str, Any] = {}
+        for parameter in parameters:
+            if parameter.name not in hints:
+                raise ToolDefinitionError(
+                    f"tool {tool_name!r}: parameter {parameter.name!r} has no type annotation"
+                )
+            annotation = hints[parameter.name]
+            default: Any = ... if parameter.default is parameter.empty else parameter.default
+            doc = argument_docs.get(parameter.name)
+            field = pydantic.Field(default=default, description=doc) if doc else default
+            fields[parameter.name] = (annotation, field)
+        try:
+            input_model = pydantic.create_model(
+                f"{tool_name}Args",
+                __config__=ConfigDict(extra="forbid"),
+                **fields,
+            )
+        except (
+            pydantic.PydanticSchemaGenerationError,
+            pydantic.PydanticUserError,
+            TypeError,
+        ) as exc:
+            raise ToolDefinitionError(
+                f"tool {tool_name!r}: arguments cannot become a schema: {exc}"
+            ) from None
+        unpack = True
+    try:
+        input_model.model_json_schema()
+    except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError) as exc:
+        raise ToolDefinitionError(
+            f"tool {tool_name!r}: arguments cannot become a JSON Schema: {exc}"
+        ) from None
+    return Tool(
+        name=tool_name,
+        description=description if description is not None else summary,
+        fn=fn,
+        input_model=input_model,
+        output_type=output_type,
+        requires_approval=requires_approval,
+        unpack_arguments=unpack,
+    )
+
+
+@overload
+def tool(fn: Callable[..., Any], /) -> Tool: ...
+
+
+@overload
+def tool(
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    requires_approval: bool = False,
+) -> Callable[[Callable[..., Any]], Tool]: ...
+
+
+def tool(
+    fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    requires_approval: bool = False,
+) -> Tool | Callable[[Callable[..., Any]], Tool]:
+    """Make a function a tool: ``@tool`` or ``@tool(name=..., description=...)``.
+
+    The function takes one pydantic model or plain annotated parameters; its return
+    annotation is the output type; the docstring's summary is the description and its
+    ``Args:`` section (or ``Field(description=...)``) describes the arguments. With
+    ``requires_approval=True`` every call first asks the ``approve`` callback.
+    """
+
+    def build(function: Callable[..., Any], local_names: dict[str, Any]) -> Tool:
+        return _tool_from_function(
+            function,
+            name=name,
+            description=description,
+            requires_approval=requires_approval,
+            local_names=local_names,
+        )
+
+    # Annotations may name classes local to the decorating function (postponed
+    # evaluation); the decorating frame's locals resolve them, as pydantic does.
+    if fn is not None:
+        return build(fn, dict(sys._getframe(1).f_locals))
+
+    def decorate(function: Callable[..., Any]) -> Tool:
+        return build(function, dict(sys._getframe(1).f_locals))
+
+    return decorate
+
+
+def as_tools(items: Iterable[Tool | Callable[..., Any]]) -> list[Tool]:
+    """Accept tools or plain functions (made tools with defaults)."""
+    tools: list[Tool] = []
+    for item in items:
+        if isinstance(item, Tool):
+            tools.append(item)
+        elif callable(item):
+            tools.append(tool(item))
+        else:
+            raise ToolDefinitionError(f"not a tool or a function: {item!r}")
+    return tools
