@@ -1,0 +1,152 @@
+"""Sandbox speed: start-up, tool-call round trip, concurrent throughput.
+
+Every figure is set against a floor measured in the same run on the same machine:
+- start-up: ``Sandbox.run("return 1")`` vs raw ``deno run`` of a trivial file with the
+  sandbox's own flags;
+- tool calls: 2,000 sequential calls of a trivial sync tool in one script vs a raw
+  Python<->Deno echo over a unix socket (the same kind of channel);
+- 100 concurrent executions: all must be correct; throughput is reported.
+
+Run: ``python bench/sandbox_bench.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import anyio
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _table import Row, median, print_table  # noqa: E402
+
+from tsact import Limits, Sandbox, tool  # noqa: E402
+from tsact._deno import find_deno  # noqa: E402
+
+RUNS = 30
+CALLS = 2_000
+
+ECHO_TS = """
+const conn = await Deno.connect({ transport: "unix", path: Deno.args[0] });
+const buf = new Uint8Array(65536);
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+let pending = "";
+while (true) {
+  const n = await conn.read(buf);
+  if (n === null) break;
+  pending += dec.decode(buf.subarray(0, n), { stream: true });
+  let i = pending.indexOf("\\n");
+  while (i >= 0) {
+    const line = pending.slice(0, i + 1);
+    pending = pending.slice(i + 1);
+    await conn.write(enc.encode(line));
+    i = pending.indexOf("\\n");
+  }
+}
+"""
+
+
+def floor_deno_run(deno: Path, workdir: Path) -> float:
+    """Median ms of raw ``deno run`` with the sandbox's flags on a trivial file."""
+    trivial = workdir / "trivial.js"
+    trivial.write_text("globalThis.x = 1;\n")
+    flags = [
+        "run",
+        "--quiet",
+        "--no-prompt",
+        "--no-remote",
+        "--no-npm",
+        "--no-config",
+        "--no-lock",
+        "--v8-flags=--disallow-code-generation-from-strings,--max-old-space-size=512",
+    ]
+    samples = []
+    for index in range(RUNS):
+        env = {"DENO_DIR": str(workdir / f"dd{index}"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
+        start = time.perf_counter()
+        subprocess.run([str(deno), *flags, str(trivial)], check=True, env=env)
+        samples.append((time.perf_counter() - start) * 1000)
+    return median(samples)
+
+
+async def floor_echo(deno: Path, workdir: Path) -> float:
+    """Median µs of one line echoed by Deno over a unix socket, from Python with anyio."""
+    script = workdir / "echo.ts"
+    script.write_text(ECHO_TS)
+    sock = workdir / "echo.sock"
+    listener = await anyio.create_unix_listener(sock)
+    process = await anyio.open_process(
+        [str(deno), "run", "--quiet", "--no-config", "--allow-all", str(script), str(sock)],
+        env={"DENO_DIR": str(workdir / "dde"), "PATH": "/usr/bin:/bin"},
+    )
+    stream = await listener.accept()
+    from anyio.streams.buffered import BufferedByteReceiveStream
+
+    reader = BufferedByteReceiveStream(stream)
+    line = b'{"jsonrpc":"2.0","id":1,"result":3}\n'
+    start = time.perf_counter()
+    for _ in range(CALLS):
+        await stream.send(line)
+        await reader.receive_until(b"\n", 1 << 20)
+    elapsed = time.perf_counter() - start
+    await stream.aclose()
+    await process.wait()
+    await process.aclose()
+    await listener.aclose()
+    return elapsed / CALLS * 1e6
+
+
+@tool
+def noop(n: int) -> int:
+    """Return n."""
+    return n
+
+
+async def main() -> None:
+    deno = find_deno()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        floor_ms = floor_deno_run(deno, workdir)
+        sandbox = Sandbox([noop], limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10))
+        samples = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            record = await sandbox.run("return 1")
+            samples.append((time.perf_counter() - start) * 1000)
+            assert record.result == 1, record.error
+        rows.append(Row("Sandbox.run('return 1'), median of 30", median(samples), floor_ms, "ms",
+                        "<= 2x raw deno run"))
+        echo_us = await floor_echo(deno, workdir)
+        record = await sandbox.run(
+            f"let s = 0;\nfor (let i = 0; i < {CALLS}; i++) s += await external_noop({{ n: i }});\n"
+            "return s"
+        )
+        assert record.result == sum(range(CALLS)), record.error
+        calls = record.tool_calls
+        span_ms = calls[-1].started_ms + calls[-1].duration_ms - calls[0].started_ms
+        rows.append(Row(f"tool call round trip ({CALLS} sequential)", span_ms * 1000 / CALLS,
+                        echo_us, "us", "<= 2x raw echo"))
+        results: list[object] = []
+
+        async def one(n: int) -> None:
+            results.append((await sandbox.run(f"return {n} * 2")).result)
+
+        start = time.perf_counter()
+        async with anyio.create_task_group() as group:
+            for n in range(100):
+                group.start_soon(one, n)
+        elapsed = time.perf_counter() - start
+        assert sorted(results) == [n * 2 for n in range(100)]  # type: ignore[type-var]
+        rows.append(Row("100 concurrent executions: wall time", elapsed * 1000, None, "ms",
+                        f"all correct; {100 / elapsed:.1f} executions/s on {os.cpu_count()} cores"))
+    print_table(rows, "sandbox")
+
+
+if __name__ == "__main__":
+    anyio.run(main)
