@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +89,7 @@ def sandbox_command(binary: Path, socket_path: Path, limits: Limits) -> list[str
         "--no-config",
         "--no-lock",
         "--unstable-worker-options",
+        "--no-code-cache",
         f"--allow-read={runtime},{socket_path}",
         f"--allow-write={socket_path}",
         f"--allow-net=unix:{socket_path}",
@@ -98,11 +100,27 @@ def sandbox_command(binary: Path, socket_path: Path, limits: Limits) -> list[str
     ]
 
 
-def sandbox_environment(home: Path) -> dict[str, str]:
+def cache_root() -> str:
+    """Where each execution's private ``DENO_DIR`` goes: ``$TSACT_CACHE_TMPDIR``, else RAM.
+
+    Deno's caches are SQLite files written with fsync; on a disk that costs tens of
+    milliseconds per execution, in RAM (``/dev/shm``) nearly nothing. The socket cannot
+    live there: Deno asks for ``--allow-all`` for anything under ``/dev``.
+    """
+    explicit = os.environ.get("TSACT_CACHE_TMPDIR")
+    if explicit:
+        return explicit
+    shm = "/dev/shm"
+    if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
+        return shm
+    return tempfile.gettempdir()
+
+
+def sandbox_environment(home: Path, deno_dir: Path) -> dict[str, str]:
     """A minimal environment: nothing of the host's leaks in, caches stay private."""
     return {
         "HOME": str(home),
-        "DENO_DIR": str(home / "deno_dir"),
+        "DENO_DIR": str(deno_dir),
         "NO_COLOR": "1",
         "DENO_NO_UPDATE_CHECK": "1",
         "DENO_NO_PROMPT": "1",

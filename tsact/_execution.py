@@ -26,7 +26,7 @@ import pydantic_core
 from ._capture import HeadTail
 from ._channel import FrameChannel, FrameTooLarge
 from ._console import ConsoleCapture
-from ._deno import DenoVersion, sandbox_command, sandbox_environment
+from ._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
 from ._events import (
     ApprovalRequest,
     Approver,
@@ -123,10 +123,72 @@ class _Run:
         self.conclude(_Outcome("error", error=ErrorInfo(kind=kind, message=message, **extra)))  # type: ignore[arg-type]
 
 
+@dataclass
+class SpawnedSandbox:
+    """A sandbox process that is booting (or booted) and waits for its script.
+
+    Spawning takes no await beyond the fork: the process boots on its own while the
+    caller does other work, which is how a prewarmed spare hides start-up latency.
+    """
+
+    workdir: Path
+    deno_dir: Path
+    listener: anyio.abc.SocketListener
+    process: anyio.abc.Process
+    memory_mb: int
+
+    async def aclose(self) -> None:
+        """Kill, reap and remove everything this sandbox holds (shielded from cancellation)."""
+        with anyio.CancelScope(shield=True):
+            try:
+                kill_group(self.process)
+                await self.process.wait()
+                await self.process.aclose()
+            finally:
+                await self.listener.aclose()
+                _remove(self.workdir, self.deno_dir)
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+async def spawn_sandbox(settings: ExecutionSettings) -> SpawnedSandbox:
+    """Start one sandbox process with its own private temp directory and DENO_DIR."""
+    prefix = f"tsact-{os.getpid()}-"
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    deno_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=cache_root()))
+    listener: anyio.abc.SocketListener | None = None
+    try:
+        os.chmod(workdir, 0o700)
+        (workdir / "cwd").mkdir(mode=0o700)
+        socket_path = workdir / "channel.sock"
+        listener = await anyio.create_unix_listener(socket_path)
+        command = sandbox_command(settings.deno, socket_path, settings.limits)
+        environment = sandbox_environment(workdir, deno_dir)
+        process = await spawn(command, cwd=workdir / "cwd", env=environment)
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            if listener is not None:
+                await listener.aclose()
+        _remove(workdir, deno_dir)
+        raise
+    apply_rlimits(process.pid, settings.limits.memory_mb)
+    return SpawnedSandbox(workdir, deno_dir, listener, process, settings.limits.memory_mb)
+
+
 async def execute(
-    source: str, settings: ExecutionSettings, on_event: EventHandler | None = None
+    source: str,
+    settings: ExecutionSettings,
+    on_event: EventHandler | None = None,
+    spawned: SpawnedSandbox | None = None,
 ) -> ExecutionRecord:
-    """Run one script in a fresh sandbox and return its record (never raises for the script)."""
+    """Run one script in a fresh sandbox and return its record (never raises for the script).
+
+    ``spawned`` is a prewarmed process to use (it is closed either way); without it a
+    new one is spawned.
+    """
     run = _Run(settings, source, on_event)
     limits = settings.limits
     run.console = ConsoleCapture(limits.max_output_bytes)
@@ -134,42 +196,24 @@ async def execute(
     run.stderr = HeadTail(limits.max_output_bytes)
     started_at = datetime.now(UTC).isoformat(timespec="milliseconds")
     try:
-        run.script = prepare(source, max_source_bytes=limits.max_source_bytes)
-    except ScriptRejected as rejected:
-        run.fail(rejected.kind, rejected.message, line=rejected.line, column=rejected.column)
-    run.timings.prepare_ms = run.now_ms()
-    if run.outcome is None:
-        await _run_process(run)
-    return _build_record(run, started_at)
-
-
-async def _run_process(run: _Run) -> None:
-    settings = run.settings
-    workdir = Path(tempfile.mkdtemp(prefix=f"tsact-{os.getpid()}-"))
-    try:
-        os.chmod(workdir, 0o700)
-        (workdir / "cwd").mkdir(mode=0o700)
-        socket_path = workdir / "channel.sock"
-        listener = await anyio.create_unix_listener(socket_path)
         try:
-            command = sandbox_command(settings.deno, socket_path, settings.limits)
-            process = await spawn(command, cwd=workdir / "cwd", env=sandbox_environment(workdir))
-            try:
-                apply_rlimits(process.pid, settings.limits.memory_mb)
-                run.timings.spawn_ms = run.now_ms()
-                await _supervise(run, process, listener)
-            finally:
-                with anyio.CancelScope(shield=True):
-                    kill_group(process)
-                    await process.wait()
-                    await process.aclose()
-        finally:
-            with anyio.CancelScope(shield=True):
-                if run.channel is not None:
-                    await run.channel.aclose()
-                await listener.aclose()
+            run.script = prepare(source, max_source_bytes=limits.max_source_bytes)
+        except ScriptRejected as rejected:
+            run.fail(rejected.kind, rejected.message, line=rejected.line, column=rejected.column)
+        run.timings.prepare_ms = run.now_ms()
+        if run.outcome is None:
+            run.timings.prewarmed = spawned is not None
+            if spawned is None:
+                spawned = await spawn_sandbox(settings)
+            run.timings.spawn_ms = run.now_ms()
+            await _supervise(run, spawned.process, spawned.listener)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        with anyio.CancelScope(shield=True):
+            if run.channel is not None:
+                await run.channel.aclose()
+            if spawned is not None:
+                await spawned.aclose()
+    return _build_record(run, started_at)
 
 
 async def _supervise(

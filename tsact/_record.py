@@ -78,10 +78,15 @@ class ToolCallRecord(msgspec.Struct, kw_only=True):
 
 
 class Timings(msgspec.Struct, kw_only=True):
-    """Where the time of an execution went, in milliseconds from its start."""
+    """Where the time of an execution went, in milliseconds from its start.
+
+    ``prewarmed`` is true when the execution used a spare process that had booted
+    before ``run`` was called (``async with Sandbox(...)``).
+    """
 
     prepare_ms: float = 0.0
     spawn_ms: float = 0.0
+    prewarmed: bool = False
     started_ms: float | None = None
     finished_ms: float = 0.0
 

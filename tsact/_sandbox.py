@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import anyio
+import anyio.abc
 
 from ._deno import deno_version, find_deno
 from ._events import Approver, EventHandler
-from ._execution import ExecutionSettings, execute
+from ._execution import ExecutionSettings, SpawnedSandbox, execute, spawn_sandbox
 from ._limits import Limits
 from ._record import ExecutionRecord
 from ._toolbox import Toolbox
@@ -24,6 +25,11 @@ class Sandbox:
     failures and limit hits all come back as an ``ExecutionRecord`` with ``status ==
     "error"``. Bad configuration (tools that cannot become a schema, duplicate or invalid
     names, no deno binary) fails here, at construction.
+
+    Used as ``async with Sandbox(...) as sandbox:``, it keeps one spare process booting in
+    the background, so the next ``run`` skips start-up (an agent's next step boots while
+    the model thinks). Every spare still serves exactly one execution; leaving the block
+    kills the spare and removes its temp directory.
     """
 
     def __init__(
@@ -39,6 +45,59 @@ class Sandbox:
         self.approve = approve
         self.deno_path = find_deno(deno_path)
         self.deno_version = deno_version(self.deno_path)
+        self._spares: anyio.abc.TaskGroup | None = None
+        self._spare: SpawnedSandbox | None = None
+        self._spawning = False
+
+    async def __aenter__(self) -> Sandbox:
+        if self._spares is not None:
+            raise RuntimeError("this Sandbox is already open in an async with block")
+        group = anyio.create_task_group()
+        await group.__aenter__()
+        self._spares = group
+        self._refill(self._settings(None))
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        group, self._spares = self._spares, None
+        if group is None:
+            return
+        group.cancel_scope.cancel()
+        await group.__aexit__(*exc_info)
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            await spare.aclose()
+
+    def _refill(self, settings: ExecutionSettings) -> None:
+        """Boot the next spare in the background (at most one at a time)."""
+        if self._spares is None or self._spare is not None or self._spawning:
+            return
+        self._spawning = True
+
+        async def boot() -> None:
+            try:
+                spare = await spawn_sandbox(settings)
+            except OSError:
+                return
+            finally:
+                self._spawning = False
+            if self._spares is None or self._spare is not None:
+                await spare.aclose()
+            else:
+                self._spare = spare
+
+        self._spares.start_soon(boot)
+
+    async def _take_spare(self, settings: ExecutionSettings) -> SpawnedSandbox | None:
+        """The booted spare if it fits these limits, and start booting the next one."""
+        spare, self._spare = self._spare, None
+        if spare is not None and (
+            spare.memory_mb != settings.limits.memory_mb or spare.process.returncode is not None
+        ):
+            await spare.aclose()
+            spare = None
+        self._refill(settings)
+        return spare
 
     @property
     def tools(self) -> list[Tool]:
@@ -76,7 +135,9 @@ class Sandbox:
         console lines and tool calls as they happen. Cancelling the awaiting task kills
         the process, cleans up, and re-raises the cancellation.
         """
-        return await execute(source, self._settings(limits), on_event)
+        settings = self._settings(limits)
+        spare = await self._take_spare(settings)
+        return await execute(source, settings, on_event, spare)
 
     def run_sync(
         self,

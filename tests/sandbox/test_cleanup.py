@@ -106,3 +106,20 @@ async def test_many_concurrent_executions_leave_nothing(
         for n in range(12):
             group.start_soon(one, n)
     assert sorted(map(str, results)) == sorted(str(n) if n % 3 else "timeout" for n in range(12))
+
+
+async def test_prewarmed_spares_serve_one_execution_each_and_leave_nothing(
+    leak_check: LeakCheck,
+) -> None:
+    sandbox = Sandbox(ALL)
+    async with sandbox:
+        await anyio.sleep(0.5)  # the first spare boots
+        first = await sandbox.run("(globalThis as any).mark = 1; return Deno === undefined")
+        await anyio.sleep(0.5)
+        second = await sandbox.run("return typeof (globalThis as any).mark")
+        heavy = await sandbox.run("return 1", limits=Limits(memory_mb=200))
+        timeout = await sandbox.run("while (true) {}", limits=Limits(timeout_s=0.3))
+    assert first.timings.prewarmed and first.result is True
+    assert second.timings.prewarmed and second.result == "undefined"
+    assert not heavy.timings.prewarmed and heavy.result == 1  # other limits: a fresh process
+    assert timeout.error is not None and timeout.error.kind == "timeout"
