@@ -18,6 +18,7 @@
  */
 /// <reference lib="deno.worker" />
 import { formatArgs } from "./console_format.ts";
+import { createFuelMeter, type FuelMeter } from "./fuel_meter.ts";
 import type {
   FromWorker,
   ScriptError,
@@ -74,9 +75,24 @@ const pending: Record<number, Pending> = createObject(null);
 let lastCallId = 0;
 let finished = false;
 let params: StartParams | null = null;
+let meter: FuelMeter | null = null;
 
 function fuelUsed(): number | null {
-  return null;
+  return meter === null ? null : meter.used();
+}
+
+/** The meter ran dry: end the execution here, at the line of the tick that found it. */
+function onFuelExhausted(): void {
+  const site = new ErrorClass("fuel exhausted");
+  const message = `the script ran out of fuel (fuel ${params?.fuel})`;
+  const frames = typeof site.stack === "string" ? site.stack : "";
+  const at = frames.indexOf("\n");
+  finishWithError({
+    kind: "fuel",
+    name: "FuelExhausted",
+    message,
+    stack: `FuelExhausted: ${message}${at >= 0 ? frames.slice(at) : ""}`,
+  });
 }
 
 function errorText(value: unknown): string {
@@ -199,6 +215,9 @@ function makeExternal(name: string): (args?: unknown) => Promise<unknown> {
           );
           return;
         }
+      }
+      if (meter !== null && params !== null) {
+        meter.charge(params.fuelPerToolCall); // throws FuelExhausted when fuel runs out
       }
       const id = ++lastCallId;
       pending[id] = { resolve, reject, name, site: new ErrorClass() };
@@ -444,9 +463,12 @@ function syntaxError(error: unknown): ScriptError {
 
 async function run(start: StartParams): Promise<void> {
   params = start;
+  meter = start.fuel === null
+    ? null
+    : createFuelMeter(start.fuel, onFuelExhausted);
   defineScriptGlobals(start.tools);
   lockDown();
-  let main: () => Promise<unknown>;
+  let main: (fuel: FuelMeter | null) => Promise<unknown>;
   try {
     const module = await import(start.module);
     main = module.default;
@@ -455,7 +477,7 @@ async function run(start: StartParams): Promise<void> {
     return;
   }
   try {
-    const value = await main();
+    const value = await main(meter);
     finishWithValue(value, false);
   } catch (error) {
     if (error === FINAL_SENTINEL) return;

@@ -197,7 +197,9 @@ async def execute(
     started_at = datetime.now(UTC).isoformat(timespec="milliseconds")
     try:
         try:
-            run.script = prepare(source, max_source_bytes=limits.max_source_bytes)
+            run.script = prepare(
+                source, max_source_bytes=limits.max_source_bytes, fuel=limits.fuel is not None
+            )
         except ScriptRejected as rejected:
             run.fail(rejected.kind, rejected.message, line=rejected.line, column=rejected.column)
         run.timings.prepare_ms = run.now_ms()
@@ -455,6 +457,26 @@ async def _ask_approval(run: _Run, name: str, validated: Any) -> str | None:
     except Exception as exc:  # the callback's failure refuses the call
         return f"{name}: approval failed: {type(exc).__name__}: {exc}"
     return None if answer is True else f"{name}: the call was not approved"
+
+
+def type_error_record(
+    source: str, settings: ExecutionSettings, error: ErrorInfo, *, duration_ms: float
+) -> ExecutionRecord:
+    """The record of a script refused by the type checker: nothing ran, no tool was called."""
+    version = settings.deno_version
+    return ExecutionRecord(
+        id=uuid.uuid4().hex,
+        source=source,
+        status="error",
+        error=error,
+        duration_ms=round(duration_ms, 3),
+        timings=Timings(prepare_ms=round(duration_ms, 3), finished_ms=round(duration_ms, 3)),
+        limits=settings.limits,
+        versions=Versions(
+            tsact=__version__, deno=version.deno, v8=version.v8, typescript=version.typescript
+        ),
+        started_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+    )
 
 
 def _build_record(run: _Run, started_at: str) -> ExecutionRecord:

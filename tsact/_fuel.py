@@ -13,9 +13,10 @@ on any machine under any load. We count by rewriting the user's TypeScript befor
 
 Straight-line code between ticks is finite, so the only way to run forever is through a tick.
 
-Why tree-sitter: it parses a script in well under a millisecond from Python, tolerates the
-script-body shape (top-level ``await`` and ``return``), and its queries run in C, so the whole pass
-over a 200-line script takes a fraction of a millisecond (``bench/fuel_pass.py``).
+Why tree-sitter: it is on PyPI with typed bindings, parses a 200-line script in about a
+millisecond, tolerates the script-body shape (top-level ``await`` and ``return``), marks what it
+cannot parse (so such scripts are refused, never run unmetered), and its queries run in C: the
+pass proper (checks, insertions, splice) adds under a millisecond (``bench/fuel_pass.py``).
 
 Why *insertions only*: user line numbers must survive untouched (errors, stack traces and
 diagnostics point at the user's own lines), so the pass never adds or removes a newline; it only
@@ -23,25 +24,29 @@ inserts single-line text at byte offsets. Columns on instrumented lines do shift
 
 The tick shape (``DEFAULT_TICK``) and the counter behind it (``FUEL_PRELUDE``) come from
 ``bench/fuel_counters.ts`` (results in ``bench/fuel_counters.md``). The counter is slot 0 of an
-Int32Array, counting *down*, held in a ``var`` of the wrapper function's scope. What matters:
+Int32Array, counting *down*, held in a ``var`` of the wrapper function's scope, because:
+
 * a plain JS counter must stay a Smi: one holding a HeapNumber (a budget above 2^30) is re-boxed
-  at every tick and costs 5-20x (the "module-level let costs 13-16x" figure);
-* every shared counter, wherever it lives, makes each tick a load-decrement-store chain through
-  memory (~2-3 ns here): the Int32Array slot is the cheapest, because its chain has no Smi
-  untag/overflow-check/retag, and it never becomes a HeapNumber;
+  at every tick and costs 5-20x (the "module-level let costs 13-16x" figure). An Int32Array slot
+  can never become a HeapNumber; the meter hands out budgets above 2^31 - 1 in chunks;
+* among int counters (module ``let``, wrapper ``var``/``let``, object property, typed arrays,
+  a tick function) the Int32Array slot was the cheapest or tied in every run;
 * lexical scope makes it unreachable: every user function is nested in the wrapper and sees the
   counter by closure, and nothing can name it, since :func:`reserved_identifiers` refuses names
-  with the prefix (an Int32Array's elements cannot be intercepted through its prototype).
+  with the prefix (and a typed array's elements cannot be intercepted through its prototype).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Final
 
 import tree_sitter
 import tree_sitter_typescript
+
+from ._deno import runtime_dir
 
 __all__ = [
     "COUNTER",
@@ -51,6 +56,7 @@ __all__ = [
     "METER",
     "METER_JS",
     "OUT",
+    "TS_LANGUAGE",
     "Insertion",
     "apply_insertions",
     "fuel_insertions",
@@ -86,68 +92,20 @@ Requires ``METER`` in scope, created by the runtime *before* any user code runs 
 ``Int32Array`` it uses is the genuine one).
 """
 
-METER_JS: Final = """\
-function __tsact_fuel_meter(budget, onExhausted, chunk = 2147483647) {
-  // Reference meter for FUEL_PRELUDE (trusted runtime side; the tests run it as is).
-  // counter[0] holds at most `chunk` units (int32); the rest of the budget waits in `reserve`.
-  // Built-ins are captured now, before user code runs: the script may replace globals later
-  // (a patched Math.min could hand out free fuel; a patched Error.prototype.name setter could
-  // run user code inside the meter). No user-reachable method is called after this point.
-  const FuelError = Error;
-  const define = Object.defineProperty;
-  const counter = new Int32Array(1);
-  let reserve = budget;
-  let exhausted = false;
-  const take = () => {
-    const n = reserve < chunk ? reserve : chunk;
-    reserve -= n;
-    return n;
-  };
-  // The counter would be f < 0: pay the -f units owed from the reserve and hand out a new
-  // chunk, or end the run. An exhausted counter is parked at -1 (it never wraps around), so
-  // every later tick throws again: a script that catches the error cannot keep running.
-  const settle = (f) => {
-    if (!exhausted && reserve >= -f) {
-      reserve += f;
-      counter[0] = take();
-      return;
-    }
-    counter[0] = -1;
-    if (!exhausted) {
-      exhausted = true;
-      if (onExhausted) onExhausted();
-    }
-    const error = new FuelError("fuel exhausted");
-    define(error, "name", { __proto__: null, value: "FuelExhausted" });
-    throw error;
-  };
-  counter[0] = take();
-  return {
-    counter,
-    out: () => settle(counter[0]),
-    // Charge n units at once (a tool call); throws like a tick when the budget runs out.
-    charge(n) {
-      const f = counter[0] - n;
-      if (f < 0) settle(f);
-      else counter[0] = f;
-    },
-    used: () => (exhausted ? budget : budget - reserve - counter[0]),
-    get exhausted() {
-      return exhausted;
-    },
-  };
-}
-"""
-"""A reference meter implementing what ``FUEL_PRELUDE`` relies on (``counter`` and ``out``).
+METER_JS: Final = (
+    "import { createFuelMeter as __tsact_fuel_meter } from "
+    f"{json.dumps((runtime_dir() / 'fuel_meter.ts').as_uri())};\n"
+)
+"""An import of the runtime's meter (``deno_runtime/fuel_meter.ts``) under the name the tests use.
 
 ``__tsact_fuel_meter(budget, onExhausted, chunk?)`` returns the object to bind as ``METER``;
-``chunk`` is lowered only by tests, to exercise refills. The runtime may embed it verbatim; the
-tests in ``tests/fuel`` run it in Deno. ``onExhausted`` is called once, before the first fuel
-error is thrown (e.g. to tell the host to end the process: straight-line code in a ``catch`` can
-still run after the error, ticks cannot). ``used()`` is ``budget`` once exhausted.
+``chunk`` is lowered only by tests, to exercise refills. ``onExhausted`` is called once, before
+the first fuel error is thrown (the worker ends the execution there: straight-line code in a
+``catch`` can still run after the error, ticks cannot). ``used()`` is ``budget`` once exhausted.
 """
 
 TS_LANGUAGE: Final = tree_sitter.Language(tree_sitter_typescript.language_typescript())
+"""The grammar the pass expects trees in: TypeScript (not TSX, where ``<T>x`` means JSX)."""
 
 
 @dataclass(frozen=True)

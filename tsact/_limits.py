@@ -21,7 +21,12 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
             killed when it runs out (kind ``timeout``).
         memory_mb: bound on the sandbox process: V8's heap limit and an RSS watchdog that
             also catches off-heap memory such as ArrayBuffers (kind ``memory``).
-        fuel: deterministic work budget, or ``None`` for no metering (kind ``fuel``).
+        fuel: deterministic work budget, or ``None`` for no metering (kind ``fuel``): one unit
+            at every loop iteration and function entry of the script, so a script stops at
+            the same point on any machine. The default (10^8) is far above what orchestration
+            scripts use and stops ``while (true) {}`` in well under a second. Work inside
+            built-ins (``"x".repeat(1e9)``, a catastrophic regex) is not metered: the timeout
+            and memory limits stop it.
         fuel_per_tool_call: fuel charged for every tool call the script makes.
         max_tool_calls: tool calls allowed per execution (kind ``limit`` past it).
         max_source_bytes: largest script accepted, in UTF-8 bytes (kind ``limit``).
@@ -33,7 +38,7 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
 
     timeout_s: float = 30.0
     memory_mb: int = 512
-    fuel: int | None = None
+    fuel: int | None = 100_000_000
     fuel_per_tool_call: int = 100
     max_tool_calls: int = 1_000
     max_source_bytes: int = 200_000

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import anyio
 import anyio.abc
 
+from ._checker import TypeChecker, format_diagnostics
+from ._declarations import render_declarations
 from ._deno import deno_version, find_deno
 from ._events import Approver, EventHandler
-from ._execution import ExecutionSettings, SpawnedSandbox, execute, spawn_sandbox
+from ._execution import (
+    ExecutionSettings,
+    SpawnedSandbox,
+    execute,
+    spawn_sandbox,
+    type_error_record,
+)
 from ._limits import Limits
-from ._record import ExecutionRecord
+from ._record import Diagnostic, ErrorInfo, ExecutionRecord
 from ._toolbox import Toolbox
 from ._tools import Tool
 
@@ -38,9 +47,13 @@ class Sandbox:
         *,
         limits: Limits | None = None,
         approve: Approver | None = None,
+        typecheck: bool = False,
         deno_path: str | os.PathLike[str] | None = None,
     ) -> None:
         self.toolbox = Toolbox(tools)
+        self.typecheck = typecheck
+        self._checker: TypeChecker | None = None
+        self._declarations: str | None = None
         self.limits = limits if limits is not None else Limits()
         self.approve = approve
         self.deno_path = find_deno(deno_path)
@@ -67,6 +80,7 @@ class Sandbox:
         spare, self._spare = self._spare, None
         if spare is not None:
             await spare.aclose()
+        self.close()
 
     def _refill(self, settings: ExecutionSettings) -> None:
         """Boot the next spare in the background (at most one at a time)."""
@@ -109,9 +123,29 @@ class Sandbox:
 
         With ``output_type``, ``final_answer`` is declared with that type.
         """
-        from ._declarations import render_declarations
+        if output_type is not None:
+            return render_declarations(self.toolbox, output_type=output_type)
+        if self._declarations is None:
+            self._declarations = render_declarations(self.toolbox)
+        return self._declarations
 
-        return render_declarations(self.toolbox, output_type=output_type)
+    async def check(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:
+        """Type-check a script against the declarations; never runs it.
+
+        Diagnostics are in the script's own lines. The checker is a warm ``deno lsp`` kept
+        for the sandbox's lifetime (``close()`` stops it).
+        """
+        declarations = self.declarations(output_type=output_type)
+        if self._checker is None:
+            self._checker = TypeChecker(self.deno_path)
+        checker = self._checker
+        return await anyio.to_thread.run_sync(checker.check, declarations, source)
+
+    def close(self) -> None:
+        """Stop the type checker, if one was started (spares end with ``async with``)."""
+        checker, self._checker = self._checker, None
+        if checker is not None:
+            checker.close()
 
     def _settings(self, limits: Limits | None) -> ExecutionSettings:
         return ExecutionSettings(
@@ -136,8 +170,38 @@ class Sandbox:
         the process, cleans up, and re-raises the cancellation.
         """
         settings = self._settings(limits)
+        if self.typecheck:
+            rejected = await self._typecheck_record(source, settings)
+            if rejected is not None:
+                return rejected
         spare = await self._take_spare(settings)
         return await execute(source, settings, on_event, spare)
+
+    async def _typecheck_record(
+        self, source: str, settings: ExecutionSettings
+    ) -> ExecutionRecord | None:
+        """A ``type`` error record when the script does not type-check, else None."""
+        if len(source.encode()) > settings.limits.max_source_bytes:
+            return None  # the execution reports the size limit
+        started = time.perf_counter()
+        diagnostics = await self.check(source)
+        if not diagnostics:
+            return None
+        first = diagnostics[0]
+        more = f" (and {len(diagnostics) - 1} more)" if len(diagnostics) > 1 else ""
+        return type_error_record(
+            source,
+            settings,
+            ErrorInfo(
+                kind="type",
+                message=f"{first.message}{more}",
+                line=first.line,
+                column=first.column,
+                stack=format_diagnostics(diagnostics, source),
+                diagnostics=diagnostics,
+            ),
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
 
     def run_sync(
         self,

@@ -15,14 +15,20 @@ import threading
 from dataclasses import dataclass, field
 
 import tree_sitter
-import tree_sitter_typescript
 
-HEADER = "export default async function __tsact_main() {"
+from ._fuel import (
+    FUEL_PREFIX,
+    FUEL_PRELUDE,
+    TS_LANGUAGE,
+    fuel_insertions,
+    reserved_identifiers,
+    syntax_errors,
+)
+
+HEADER = "export default async function __tsact_main(__tsact_meter) {"
 MODULE_URL_PREFIX = "data:application/typescript;base64,"
-RESERVED_PREFIX = "__tsact"
 SCRIPT_NAME = "script.ts"
 
-_language = tree_sitter.Language(tree_sitter_typescript.language_typescript())
 _local = threading.local()
 
 
@@ -30,7 +36,7 @@ def parse(source: bytes) -> tree_sitter.Tree:
     """Parse TypeScript with a per-thread parser (parsers are not thread-safe)."""
     parser: tree_sitter.Parser | None = getattr(_local, "parser", None)
     if parser is None:
-        parser = tree_sitter.Parser(_language)
+        parser = tree_sitter.Parser(TS_LANGUAGE)
         _local.parser = parser
     return parser.parse(source)
 
@@ -102,26 +108,6 @@ def _position(source: bytes, byte_offset: int) -> tuple[int, int]:
     return line, len(before[line_start:].decode("utf-8", "replace")) + 1
 
 
-def _first_syntax_error(tree: tree_sitter.Tree, source: bytes) -> ScriptRejected | None:
-    if not tree.root_node.has_error:
-        return None
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.is_missing:
-            line, column = _position(source, node.start_byte)
-            return ScriptRejected("syntax", f"missing {node.type!r}", line, column)
-        if node.is_error:
-            line, column = _position(source, node.start_byte)
-            text = source[node.start_byte : node.end_byte].decode("utf-8", "replace")
-            first = text.strip().split("\n", 1)[0][:40]
-            return ScriptRejected("syntax", f"unexpected {first!r}", line, column)
-        if node.has_error:
-            stack.extend(reversed(node.children))
-    line, column = _position(source, tree.root_node.start_byte)
-    return ScriptRejected("syntax", "the script cannot be parsed", line, column)
-
-
 _FORBIDDEN = {
     "import_statement": "import statements are not available: every tool is a global external_*",
     "export_statement": "export is not available: the script is the body of a function",
@@ -136,17 +122,6 @@ def _refuse_forbidden(tree: tree_sitter.Tree, source: bytes) -> None:
         reason = _FORBIDDEN.get(node.type)
         if reason is None and node.type == "import":
             reason = "dynamic import() is not available: every tool is a global external_*"
-        if reason is None and node.type in (
-            "identifier",
-            "property_identifier",
-            "shorthand_property_identifier",
-            "shorthand_property_identifier_pattern",
-            "type_identifier",
-            "private_property_identifier",
-        ):
-            text = source[node.start_byte : node.end_byte].decode("utf-8", "replace")
-            if text.lstrip("#").startswith(RESERVED_PREFIX):
-                reason = f"identifiers starting with {RESERVED_PREFIX!r} are reserved by tsact"
         if reason is not None:
             line, column = _position(source, node.start_byte)
             raise ScriptRejected("syntax", reason, line, column)
@@ -164,14 +139,11 @@ def _trailing_expression(tree: tree_sitter.Tree) -> list[tuple[int, str]]:
     return [(expression.start_byte, "return ("), (expression.end_byte, ")")]
 
 
-def prepare(
-    source: str,
-    *,
-    max_source_bytes: int,
-    extra_insertions: list[tuple[int, str]] | None = None,
-    prologue: str = "",
-) -> PreparedScript:
-    """Check and wrap a script, or raise ``ScriptRejected`` (kind ``syntax`` or ``limit``)."""
+def prepare(source: str, *, max_source_bytes: int, fuel: bool) -> PreparedScript:
+    """Check, instrument and wrap a script, or raise ``ScriptRejected`` (``syntax``/``limit``).
+
+    With ``fuel``, every loop iteration and function entry is metered (``_fuel``).
+    """
     encoded = source.encode("utf-8")
     if len(encoded) > max_source_bytes:
         raise ScriptRejected(
@@ -181,12 +153,26 @@ def prepare(
     if "\x00" in source:
         raise ScriptRejected("syntax", "the script contains a NUL character")
     tree = parse(encoded)
-    error = _first_syntax_error(tree, encoded)
-    if error is not None:
-        raise error
+    errors = syntax_errors(tree, limit=1)
+    if errors:
+        line, column, message = errors[0]
+        raise ScriptRejected("syntax", message, line, column)
+    reserved = reserved_identifiers(tree, encoded)
+    if reserved:
+        line, column, name = reserved[0]
+        raise ScriptRejected(
+            "syntax",
+            f"{name!r}: identifiers starting with {FUEL_PREFIX!r} are reserved by tsact",
+            line,
+            column,
+        )
     _refuse_forbidden(tree, encoded)
-    insertions = _trailing_expression(tree) + list(extra_insertions or [])
-    insertions.sort(key=lambda item: item[0])
+    insertions = _trailing_expression(tree)
+    prologue = ""
+    if fuel:
+        insertions += [(item.offset, item.text) for item in fuel_insertions(tree, encoded)]
+        prologue = FUEL_PRELUDE
+    insertions.sort(key=lambda item: item[0])  # stable: same-offset insertions keep their order
     return _wrap(source, encoded, insertions, prologue)
 
 

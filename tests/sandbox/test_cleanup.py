@@ -27,7 +27,7 @@ def sandbox() -> Sandbox:
     [
         ("return 1", Limits(), None),
         ("throw new Error('x')", Limits(), "runtime"),
-        ("while (true) {}", Limits(timeout_s=0.5), "timeout"),
+        ("while (true) {}", Limits(timeout_s=0.5, fuel=None), "timeout"),
         (
             "const a = []; while (true) a.push(new Array(1e5).fill(1));",
             Limits(memory_mb=96),
@@ -67,7 +67,7 @@ async def test_a_crashed_process_is_an_internal_error(
     async with anyio.create_task_group() as group:
         group.start_soon(kill_soon)
         record = await sandbox.run(
-            "console.log('up');\nwhile (true) {}", limits=Limits(timeout_s=10)
+            "console.log('up');\nwhile (true) {}", limits=Limits(timeout_s=10, fuel=None)
         )
     assert record.error is not None and record.error.kind == "internal"
     assert record.error.message.startswith("the sandbox process exited with code -9")
@@ -78,7 +78,7 @@ async def test_cancelling_the_caller_kills_promptly(
 ) -> None:
     start = time.perf_counter()
     with anyio.move_on_after(0.5) as scope:
-        await sandbox.run("while (true) {}", limits=Limits(timeout_s=30))
+        await sandbox.run("while (true) {}", limits=Limits(timeout_s=30, fuel=None))
     assert scope.cancelled_caught
     assert time.perf_counter() - start < 1.5
 
@@ -98,7 +98,7 @@ async def test_many_concurrent_executions_leave_nothing(
 
     async def one(n: int) -> None:
         record = await sandbox.run(
-            f"return {n}" if n % 3 else "while (true) {}", limits=Limits(timeout_s=2)
+            f"return {n}" if n % 3 else "while (true) {}", limits=Limits(timeout_s=2, fuel=None)
         )
         results.append(record.result if record.ok else record.error and record.error.kind)
 
@@ -118,7 +118,7 @@ async def test_prewarmed_spares_serve_one_execution_each_and_leave_nothing(
         await anyio.sleep(0.5)
         second = await sandbox.run("return typeof (globalThis as any).mark")
         heavy = await sandbox.run("return 1", limits=Limits(memory_mb=200))
-        timeout = await sandbox.run("while (true) {}", limits=Limits(timeout_s=0.3))
+        timeout = await sandbox.run("while (true) {}", limits=Limits(timeout_s=0.3, fuel=None))
     assert first.timings.prewarmed and first.result is True
     assert second.timings.prewarmed and second.result == "undefined"
     assert not heavy.timings.prewarmed and heavy.result == 1  # other limits: a fresh process

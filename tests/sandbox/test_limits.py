@@ -22,7 +22,7 @@ def sandbox() -> Sandbox:
 async def test_timeout_kills_a_busy_loop(sandbox: Sandbox, leak_check: LeakCheck) -> None:
     start = time.perf_counter()
     record = await sandbox.run(
-        "console.log('spinning');\nwhile (true) {}", limits=Limits(timeout_s=1)
+        "console.log('spinning');\nwhile (true) {}", limits=Limits(timeout_s=1, fuel=None)
     )
     elapsed = time.perf_counter() - start
     assert record.error is not None and record.error.kind == "timeout"
