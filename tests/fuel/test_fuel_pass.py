@@ -321,7 +321,8 @@ try {
   __tsact_report({ ok: true, value, fuel: __tsact_meter.used(), exhausted });
 } catch (e) {
   const frame = String(e?.stack ?? "").split("\\n").filter((l) => !l.includes("__tsact_out"))
-    .map((l) => /prog\\d+\\.ts:(\\d+):\\d+\\)?$/.exec(l)).find((m) => m && Number(m[1]) > __tsact_offset);
+    .map((l) => /prog\\d+\\.ts:(\\d+):\\d+\\)?$/.exec(l))
+    .find((m) => m && Number(m[1]) > __tsact_offset);
   __tsact_report({
     ok: false, name: e?.name, message: String(e?.message ?? e),
     line: frame ? Number(frame[1]) - __tsact_offset : null,
