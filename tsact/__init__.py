@@ -5,6 +5,8 @@ fresh Deno process with every permission denied and time, fuel and memory limits
 each run yields an ``ExecutionRecord`` that reads and writes as stable JSON.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._deno import DenoNotFound
 from ._events import (
     ApprovalRequest,
@@ -29,7 +31,26 @@ from ._toolbox import Toolbox
 from ._tools import Tool, ToolDefinitionError, ToolError, tool
 from ._version import __version__
 
+if TYPE_CHECKING:
+    from .agent import Agent, AgentEvent, AgentRun, AgentStep, Usage, agent_run_json_schema
+
+_AGENT_NAMES = {"Agent", "AgentEvent", "AgentRun", "AgentStep", "Usage", "agent_run_json_schema"}
+
+
+def __getattr__(name: str) -> Any:
+    """The agent's names load on first use: importing tsact does not import openai."""
+    if name in _AGENT_NAMES:
+        from . import agent
+
+        return getattr(agent, name)
+    raise AttributeError(f"module 'tsact' has no attribute {name!r}")
+
+
 __all__ = [
+    "Agent",
+    "AgentEvent",
+    "AgentRun",
+    "AgentStep",
     "ApprovalRequest",
     "ConsoleEntry",
     "ConsoleEvent",
@@ -48,8 +69,10 @@ __all__ = [
     "ToolDefinitionError",
     "ToolError",
     "Toolbox",
+    "Usage",
     "Versions",
     "__version__",
+    "agent_run_json_schema",
     "record_json_schema",
     "tool",
 ]

@@ -19,16 +19,14 @@ from ._toolbox import Toolbox
 from ._tools import Tool
 
 PRELUDE = """\
-/** Thrown into the script when a tool call fails; catch it to recover. */
+/** Thrown by a failed tool call. code: why; tool: which tool. */
 declare class ToolError extends Error {
-  /** The tool's name, without `external_`. */
   readonly tool: string;
-  /** Why: invalid arguments, the tool failed, the call was refused or is unknown. */
   readonly code: "validation" | "tool" | "arguments" | "refused" | "unknown";
 }
 """
 
-FINAL_ANSWER_DOC = "End the script now: `value` is the final answer of the task."
+FINAL_ANSWER_DOC = "End the script with this final answer."
 
 
 def _pascal(name: str) -> str:
@@ -36,12 +34,10 @@ def _pascal(name: str) -> str:
     return "".join(part[0].upper() + part[1:] for part in parts) or "Tool"
 
 
-def _unique(
-    emitter: typegen.TypeScriptEmitter, base: str, schema: dict[str, Any], doc: str | None
-) -> str:
+def _unique(emitter: typegen.TypeScriptEmitter, base: str, schema: dict[str, Any]) -> str:
     for suffix in ("", *map(str, range(2, 100))):
         try:
-            return emitter.add(base + suffix, schema, doc=doc)
+            return emitter.add(base + suffix, schema)
         except typegen.SchemaError:
             raise
         except ValueError:
@@ -49,42 +45,87 @@ def _unique(
     raise ValueError(f"no free type name for {base!r}")
 
 
-def _function_doc(item: Tool) -> str:
+def _untitled(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema without its top-level title (pydantic's class name, no information)."""
+    return {key: value for key, value in schema.items() if key != "title"}
+
+
+_DECLARATION = re.compile(
+    r"^(?P<doc>(?:/\*\*.*?\*/\n)?)type (?P<name>\w+) = (?P<body>.*);\n$", re.S
+)
+
+
+class _Types:
+    """Rendered helper types; a type used only by one signature is written in place."""
+
+    def __init__(self, emitter: typegen.TypeScriptEmitter) -> None:
+        self._declarations = {d.name: d.source for d in emitter.declarations()}
+        self._inlined: set[str] = set()
+
+    def _used_elsewhere(self, name: str) -> bool:
+        word = re.compile(rf"\b{re.escape(name)}\b")
+        return any(
+            word.search(source) for other, source in self._declarations.items() if other != name
+        )
+
+    def inline(self, name: str) -> tuple[str, str]:
+        """The type text for a signature, and the JSDoc text of the type if it was inlined."""
+        source = self._declarations.get(name)
+        match = _DECLARATION.match(source) if source else None
+        if match is None or self._used_elsewhere(name):
+            return name, ""
+        self._inlined.add(name)
+        doc = re.sub(r"^\s*/?\*+/?|\*/\s*$", "", match["doc"], flags=re.M).strip()
+        return match["body"], doc
+
+    def render(self) -> str:
+        return "\n".join(
+            source for name, source in self._declarations.items() if name not in self._inlined
+        )
+
+
+def _function_doc(item: Tool, args_doc: str) -> str:
     lines = [item.description.strip()] if item.description.strip() else []
+    if args_doc:
+        lines.append(f"@param args {args_doc}")
     if item.requires_approval:
         lines.append("Each call waits for approval; a refusal throws a ToolError.")
     return typegen.jsdoc("\n".join(lines)) if lines else ""
-
-
-def _takes_no_required_arguments(schema: dict[str, Any]) -> bool:
-    return not schema.get("required")
 
 
 def render_declarations(toolbox: Toolbox, *, output_type: Any = None) -> str:
     """TypeScript declarations of the sandbox's globals and tools (deterministic)."""
     emitter = typegen.TypeScriptEmitter(open_objects=False)
     emitter.reserve("ToolError")
-    signatures: list[str] = []
+    names: list[tuple[Tool, str, str, bool]] = []
     for item in toolbox:
         base = _pascal(item.name)
-        args_schema = item.input_schema()
-        args_type = _unique(emitter, f"{base}Args", args_schema, None)
-        result_type = _unique(emitter, f"{base}Result", item.output_schema(), None)
-        optional = "?" if _takes_no_required_arguments(args_schema) else ""
-        signatures.append(
-            f"{_function_doc(item)}declare function external_{item.name}"
-            f"(args{optional}: {args_type}): Promise<{result_type}>;\n"
-        )
-    answer_type = "unknown"
+        args_schema = _untitled(item.input_schema())
+        args_type = _unique(emitter, f"{base}Args", args_schema)
+        result_type = _unique(emitter, f"{base}Result", _untitled(item.output_schema()))
+        names.append((item, args_type, result_type, not args_schema.get("required")))
+    answer_name: str | None = None
     if output_type is not None:
         schema = TypeAdapter(output_type).json_schema(mode="validation")
-        answer_type = _unique(emitter, "FinalAnswer", schema, "The shape of the final answer.")
+        answer_name = _unique(emitter, "FinalAnswer", schema)
+    types = _Types(emitter)
+    signatures: list[str] = []
+    for item, args_name, result_name, optional in names:
+        args_text, args_doc = types.inline(args_name)
+        result_text, _ = types.inline(result_name)
+        if args_text == "{ [k: string]: never }":
+            args_text = "{}"
+        signatures.append(
+            f"{_function_doc(item, args_doc)}declare function external_{item.name}"
+            f"(args{'?' if optional else ''}: {args_text}): Promise<{result_text}>;\n"
+        )
+    answer_text = types.inline(answer_name)[0] if answer_name else "unknown"
     final = (
         f"{typegen.jsdoc(FINAL_ANSWER_DOC)}"
-        f"declare function final_answer(value: {answer_type}): never;\n"
+        f"declare function final_answer(value: {answer_text}): never;\n"
     )
     parts = [PRELUDE, final, *signatures]
-    types = emitter.render()
-    if types:
-        parts.insert(1, types)
+    rendered = types.render()
+    if rendered:
+        parts.insert(1, rendered)
     return "\n".join(part.rstrip("\n") + "\n" for part in parts)

@@ -1,0 +1,302 @@
+"""``Agent``: the public face of the loop, its configuration, and the ways to run it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import inspect
+import math
+import os
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
+from typing import Any, Literal
+
+import anyio
+import openai
+
+from .._events import Approver
+from .._limits import Limits
+from .._record import Diagnostic
+from .._sandbox import Sandbox
+from .._tools import Tool
+from ._events import AgentEvent, AgentEventHandler
+from ._loop import Loop, LoopSettings
+from ._model import ModelClient
+from ._output import OutputSpec
+from ._prompt import build_system_prompt
+from ._records import AgentRun
+from ._subagent import agent_tool
+
+_RESERVED_SETTINGS = frozenset(
+    {"model", "messages", "tools", "tool_choice", "stream", "stream_options", "n"}
+)
+
+
+def _sandbox_accepts_typecheck() -> bool:
+    return "typecheck" in inspect.signature(Sandbox.__init__).parameters
+
+
+class _AgentSandbox(Sandbox):
+    """A sandbox whose type checks declare ``final_answer`` with the agent's output type,
+    as the model's prompt does (``Sandbox.run`` checks with ``check(source)``)."""
+
+    answer_type: Any = None
+
+    async def check(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:
+        """Type-check against the declarations, ``final_answer`` typed by the agent."""
+        typed = output_type if output_type is not None else self.answer_type
+        return await super().check(source, output_type=typed)
+
+
+class Agent:
+    """A model that acts by writing TypeScript against your tools, until the task is done.
+
+    Args:
+        model: the model name at the endpoint (``"gpt-4o"``, ``"qwen2.5-coder"``...).
+        tools: tools (``@tool``, ``Tool``) or plain functions the scripts can call.
+        base_url, api_key: the OpenAI-compatible endpoint; by default the openai SDK reads
+            ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY``. A server that needs no key
+            (vLLM, Ollama, llama.cpp) works without one when a base URL is set.
+        client: an ``openai.AsyncOpenAI`` to use instead of ``base_url``/``api_key``.
+        timeout, max_retries: for the client tsact builds (per request; the SDK's retries
+            apply to connection errors, 408/409/429 and 5xx).
+        instructions: text appended to the built-in system prompt.
+        max_steps: model calls allowed per run.
+        limits: per-execution limits of the sandbox.
+        typecheck: type-check each script before it runs; type errors come back to the
+            model as diagnostics. Passed to the sandbox when it supports type-checking;
+            ``agent.typecheck`` says whether it is in force.
+        output_type: a type (pydantic model, dataclass, ``list[int]``...) the final answer
+            must match; ``final_answer`` is declared with it and answers are validated on
+            the host, the model being told what to fix.
+        mode: ``"tools"`` gives the model one function tool, ``execute_typescript(code)``;
+            ``"text"`` is for models without tool calling: fenced ``ts`` blocks run.
+        approve: called for every call of a ``requires_approval`` tool with an
+            ``ApprovalRequest``; returns (or awaits) ``True`` to let it run.
+        sandbox: a ready ``Sandbox`` to use instead of ``tools``/``limits``/``approve``/
+            ``typecheck``.
+        model_settings: extra arguments of every chat completion request
+            (``temperature``, ``max_tokens``, ``seed``...).
+        stream: stream model replies; by default ``run_stream`` does and ``run`` does not.
+        max_observation_chars: about how long an observation may be; longer parts are
+            cut to head and tail.
+
+    Use ``async with agent:`` around runs in a long-lived program: the sandbox then
+    boots each next script's process while the model thinks, and the block's end stops
+    the type checker (``agent.close()`` does that too).
+
+    Raises:
+        ValueError: bad arguments (unknown mode, ``max_steps < 1``, both ``client`` and
+            ``base_url``, an ``output_type`` that is not JSON, no API key and no base URL).
+    """
+
+    def __init__(
+        self,
+        model: str,
+        tools: Iterable[Tool | Callable[..., Any]] = (),
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        client: openai.AsyncOpenAI | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        instructions: str | None = None,
+        max_steps: int = 8,
+        limits: Limits | None = None,
+        typecheck: bool = True,
+        output_type: Any = None,
+        mode: Literal["tools", "text"] = "tools",
+        approve: Approver | None = None,
+        sandbox: Sandbox | None = None,
+        model_settings: Mapping[str, Any] | None = None,
+        stream: bool | None = None,
+        max_observation_chars: int = 4000,
+    ) -> None:
+        if not isinstance(model, str) or not model.strip():
+            raise ValueError("model must be a non-empty model name, such as 'gpt-4o'")
+        if mode not in ("tools", "text"):
+            raise ValueError(f"mode must be 'tools' or 'text', got {mode!r}")
+        if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+            raise ValueError(f"max_steps must be an integer >= 1, got {max_steps!r}")
+        if not isinstance(max_observation_chars, int) or max_observation_chars < 200:
+            raise ValueError(
+                f"max_observation_chars must be an integer >= 200, got {max_observation_chars!r}"
+            )
+        if instructions is not None and not isinstance(instructions, str):
+            raise ValueError("instructions must be a string")
+        settings = dict(model_settings or {})
+        reserved = sorted(_RESERVED_SETTINGS.intersection(settings))
+        if reserved:
+            raise ValueError(f"model_settings cannot set {', '.join(reserved)}: tsact sets them")
+        self.model = model
+        self.mode: Literal["tools", "text"] = mode
+        self.max_steps = max_steps
+        self.instructions = instructions
+        self.output_type = output_type
+        self.stream = stream
+        self.max_observation_chars = max_observation_chars
+        self._output = OutputSpec(output_type) if output_type is not None else None
+
+        tools = list(tools)
+        if sandbox is not None:
+            if tools or limits is not None or approve is not None:
+                raise ValueError("pass either sandbox= or tools/limits/approve, not both")
+            if not isinstance(sandbox, Sandbox):
+                raise ValueError(f"sandbox must be a tsact.Sandbox, got {type(sandbox).__name__}")
+            self.sandbox = sandbox
+            self.typecheck = bool(getattr(sandbox, "typecheck", False))
+        else:
+            options: dict[str, Any] = {"limits": limits, "approve": approve}
+            if _sandbox_accepts_typecheck():
+                options["typecheck"] = typecheck
+            self.sandbox = _AgentSandbox(tools, **options)
+            self.sandbox.answer_type = output_type
+            self.typecheck = typecheck and _sandbox_accepts_typecheck()
+        self.limits = self.sandbox.limits
+
+        if client is not None:
+            if base_url is not None or api_key is not None:
+                raise ValueError("pass either client= or base_url/api_key, not both")
+            if timeout is not None or max_retries is not None:
+                raise ValueError("timeout and max_retries are set on the client you pass")
+            self.client = client
+        else:
+            self.client = _build_client(base_url, api_key, timeout, max_retries)
+        self._model = ModelClient(self.client, model, settings)
+        self.system_prompt = build_system_prompt(
+            self.sandbox.declarations(output_type=output_type),
+            mode=mode,
+            typed_output=output_type is not None,
+            instructions=instructions,
+        )
+
+    def _settings(self) -> LoopSettings:
+        return LoopSettings(
+            model=self._model,
+            sandbox=self.sandbox,
+            mode=self.mode,
+            system_prompt=self.system_prompt,
+            max_steps=self.max_steps,
+            output=self._output,
+            max_observation_chars=self.max_observation_chars,
+        )
+
+    @staticmethod
+    def _check_task(task: object) -> str:
+        if not isinstance(task, str) or not task.strip():
+            raise ValueError("the task must be a non-empty string")
+        return task
+
+    async def run(self, task: str, *, on_event: AgentEventHandler | None = None) -> AgentRun:
+        """Solve ``task``; returns the run, whatever happened (see ``AgentRun.status``).
+
+        ``on_event`` (a plain function) receives the events ``run_stream`` would yield.
+        Cancelling the awaiting task stops the model call or kills the running script.
+        """
+        self._check_task(task)
+        emit: AgentEventHandler = on_event if on_event is not None else _ignore
+        stream = bool(self.stream)
+        return await Loop(self._settings(), task, emit, stream).execute()
+
+    def run_sync(self, task: str, *, on_event: AgentEventHandler | None = None) -> AgentRun:
+        """``run`` for code that is not async (starts its own event loop)."""
+        return anyio.run(functools.partial(self.run, task, on_event=on_event))
+
+    async def run_stream(self, task: str) -> AsyncGenerator[AgentEvent, None]:
+        """Solve ``task``, yielding events as they happen; the last one is ``RunFinished``.
+
+        Model text streams in as ``ModelTextDelta`` and console lines arrive while the
+        script runs. Leaving the loop early stops the run (its model call or script) when
+        the generator is closed: at once with ``contextlib.aclosing(agent.run_stream(...))``,
+        else when it is garbage-collected.
+        """
+        self._check_task(task)
+        stream = True if self.stream is None else self.stream
+        send, receive = anyio.create_memory_object_stream[AgentEvent](math.inf)
+
+        def emit(event: AgentEvent) -> None:
+            # once the consumer has left, the run is being stopped: drop its events
+            with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
+                send.send_nowait(event)
+
+        loop = Loop(self._settings(), task, emit, stream)
+
+        async def produce() -> None:
+            with send:
+                await loop.execute()
+
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:  # another backend (trio): a task group is all there is
+            async with anyio.create_task_group() as group:
+                group.start_soon(produce)
+                with receive:
+                    async for event in receive:
+                        yield event
+            return
+        task_ = running.create_task(produce())
+        try:
+            with receive:
+                async for event in receive:
+                    yield event
+            await task_
+        finally:
+            if not task_.done():
+                task_.cancel()
+                with anyio.CancelScope(shield=True):
+                    await asyncio.wait([task_])
+
+    async def __aenter__(self) -> Agent:
+        """Open the agent's sandbox for the block: each next script's process boots while
+        the model thinks, and the type checker stays warm across runs. Runs work without
+        this too, only with a cold start per script."""
+        await self.sandbox.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Close the sandbox: stop the spare process and the type checker."""
+        await self.sandbox.__aexit__(*exc_info)
+
+    def close(self) -> None:
+        """Stop the sandbox's type checker, if one was started (``async with`` does this)."""
+        self.sandbox.close()
+
+    def as_tool(self, *, name: str, description: str, requires_approval: bool = False) -> Tool:
+        """This agent as a tool another agent's script calls as ``external_<name>({task})``.
+
+        The result is this agent's answer (typed by its ``output_type``); a run without
+        an answer fails the call with a ``ToolError``.
+        """
+        return agent_tool(
+            self, name=name, description=description, requires_approval=requires_approval
+        )
+
+    def __repr__(self) -> str:
+        tools = ", ".join(item.name for item in self.sandbox.tools)
+        return f"Agent(model={self.model!r}, mode={self.mode!r}, tools=[{tools}])"
+
+
+def _ignore(event: AgentEvent) -> None:
+    return None
+
+
+def _build_client(
+    base_url: str | None, api_key: str | None, timeout: float | None, max_retries: int | None
+) -> openai.AsyncOpenAI:
+    options: dict[str, Any] = {}
+    if timeout is not None:
+        if not timeout > 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {timeout!r}")
+        options["timeout"] = timeout
+    if max_retries is not None:
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, got {max_retries!r}")
+        options["max_retries"] = max_retries
+    if api_key is None and not os.environ.get("OPENAI_API_KEY"):
+        if base_url is None and not os.environ.get("OPENAI_BASE_URL"):
+            raise ValueError(
+                "no model endpoint: pass base_url= and api_key= (or client=), or set "
+                "OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI's)"
+            )
+        api_key = "unused"  # local servers need none, but the SDK requires one
+    return openai.AsyncOpenAI(base_url=base_url, api_key=api_key, **options)

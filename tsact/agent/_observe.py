@@ -1,0 +1,182 @@
+"""The observation: what the model is told about one execution, built from its record.
+
+It holds, in this order: one line saying how the script ended; the error with its
+kind, position, the offending source line and the stack (or the type checker's
+diagnostics, each with its source line); the console output; the returned value as
+JSON; the tool calls that failed. Long parts are cut to their head and tail with a
+marker that says how much was left out; the record keeps everything.
+
+``max_chars`` is the budget of the whole observation: the console and the returned
+value may each take up to 45% of it, the error's stack 20%, failed tool calls 20%.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .._record import Diagnostic, ErrorInfo, ExecutionRecord
+
+MAX_DIAGNOSTICS = 10
+MAX_FAILED_CALLS = 5
+_MIN_PART = 80
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else its head and tail around a marker
+    that says how many characters and lines were left out (cut at line ends when near)."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit, _MIN_PART)
+    head = text[: keep // 2]
+    tail = text[len(text) - (keep - len(head)) :]
+    newline = head.rfind("\n")
+    if newline >= len(head) * 0.6:
+        head = head[: newline + 1]
+    newline = tail.find("\n")
+    if 0 <= newline <= len(tail) * 0.4:
+        tail = tail[newline:]
+    middle = text[len(head) : len(text) - len(tail)]
+    what = f"{len(middle):,} characters"
+    if "\n" in middle:
+        lines = len(middle.splitlines())
+        what += f", {lines:,} lines"
+    sep_before = "" if head.endswith("\n") or not head else "\n"
+    sep_after = "" if tail.startswith("\n") or not tail else "\n"
+    return f"{head}{sep_before}[... {what} left out ...]{sep_after}{tail}"
+
+
+def to_json_text(value: Any) -> str:
+    """Compact, readable JSON of a value from a record."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def source_excerpt(source: str, line: int | None, column: int | None) -> str:
+    """The source line ``line`` (1-based) with its number and a caret under ``column``."""
+    lines = source.splitlines()
+    if line is None or not 1 <= line <= len(lines):
+        return ""
+    text = lines[line - 1]
+    gutter = f"{line:>4} | "
+    excerpt = gutter + cut(text, 300)
+    if column is not None and 1 <= column <= len(text) + 1 and len(text) <= 300:
+        prefix = "".join("\t" if char == "\t" else " " for char in text[: column - 1])
+        excerpt += "\n" + " " * (len(gutter) - 2) + "| " + prefix + "^"
+    return excerpt
+
+
+def _where(error: ErrorInfo) -> str:
+    if error.line is None:
+        return ""
+    where = f" at line {error.line}"
+    if error.column is not None:
+        where += f", column {error.column}"
+    return where
+
+
+def _diagnostic(source: str, diagnostic: Diagnostic) -> str:
+    code = f" TS{diagnostic.code}" if diagnostic.code is not None else ""
+    head = f"script.ts:{diagnostic.line}:{diagnostic.column} - error{code}: {diagnostic.message}"
+    excerpt = source_excerpt(source, diagnostic.line, diagnostic.column)
+    return f"{head}\n{excerpt}" if excerpt else head
+
+
+def _stack(error: ErrorInfo) -> str:
+    """The stack frames worth showing: none when it only repeats the message and line."""
+    if not error.stack:
+        return ""
+    lines = error.stack.strip().splitlines()
+    frames = [line for line in lines if line.strip().startswith("at ")]
+    if len(frames) <= 1:
+        return ""
+    return "\n".join(frames)
+
+
+def _error_section(record: ExecutionRecord, max_chars: int) -> list[str]:
+    error = record.error
+    assert error is not None
+    parts: list[str] = []
+    if error.kind == "type" and error.diagnostics:
+        count = len(error.diagnostics)
+        parts.append(
+            f"The script did not run: the type checker found {count} "
+            f"error{'s' if count != 1 else ''}. Fix them and run it again."
+        )
+        shown = [_diagnostic(record.source, d) for d in error.diagnostics[:MAX_DIAGNOSTICS]]
+        if count > MAX_DIAGNOSTICS:
+            shown.append(f"... and {count - MAX_DIAGNOSTICS} more")
+        parts.append(cut("\n".join(shown), max(max_chars * 6 // 10, _MIN_PART)))
+        return parts
+    ran = "did not run" if error.kind in ("syntax", "type") else "failed"
+    parts.append(f"The script {ran}: {error.kind} error{_where(error)}.")
+    parts.append(cut(error.message, max(max_chars // 4, _MIN_PART)))
+    excerpt = source_excerpt(record.source, error.line, error.column)
+    if excerpt:
+        parts.append(excerpt)
+    stack = _stack(error)
+    if stack:
+        parts.append("Stack:\n" + cut(stack, max(max_chars // 5, _MIN_PART)))
+    return parts
+
+
+def console_text(record: ExecutionRecord) -> str:
+    """The console output of a record as one text; non-``log`` levels are tagged."""
+    lines: list[str] = []
+    for entry in record.console:
+        if entry.level in ("log", "info", "omitted"):
+            lines.append(entry.text)
+        else:
+            lines.append(f"[{entry.level}] {entry.text}")
+    return "\n".join(lines)
+
+
+def _failed_calls(record: ExecutionRecord, max_chars: int) -> str:
+    failed = [call for call in record.tool_calls if call.status == "error"]
+    if not failed:
+        return ""
+    lines: list[str] = []
+    for call in failed[:MAX_FAILED_CALLS]:
+        arguments = cut(to_json_text(call.arguments), 160)
+        lines.append(f"- external_{call.name}({arguments}): {cut(call.error or '', 300)}")
+    if len(failed) > MAX_FAILED_CALLS:
+        lines.append(f"- ... and {len(failed) - MAX_FAILED_CALLS} more failed calls")
+    heading = f"Failed tool calls ({len(failed)} of {len(record.tool_calls)}):"
+    return heading + "\n" + cut("\n".join(lines), max(max_chars // 5, _MIN_PART))
+
+
+def build_observation(
+    record: ExecutionRecord, *, max_chars: int = 4000, headline: str | None = None
+) -> str:
+    """What the model is told about ``record``.
+
+    ``headline`` replaces the first line (used when a ``final_answer`` was rejected).
+    """
+    parts: list[str] = []
+    if record.status == "error" and record.error is not None:
+        if headline:
+            parts.append(headline)
+        parts.extend(_error_section(record, max_chars))
+    else:
+        calls = len(record.tool_calls)
+        detail = f" ({calls} tool call{'s' if calls != 1 else ''})" if calls else ""
+        parts.append(headline or f"The script ran without error{detail}.")
+    console = console_text(record)
+    if console:
+        label = "Console output before the error:" if record.status == "error" else "Console:"
+        parts.append(label + "\n" + cut(console, max(max_chars * 45 // 100, _MIN_PART)))
+    if record.status == "ok" and headline is None:
+        if record.result is not None:
+            result = cut(to_json_text(record.result), max(max_chars * 45 // 100, _MIN_PART))
+            parts.append("Returned:\n" + result)
+        elif not console:
+            parts.append(
+                "It returned nothing and printed nothing: return a value or console.log what "
+                "you need to see, or call final_answer(value) when you have the answer."
+            )
+    failed = _failed_calls(record, max_chars)
+    if failed:
+        parts.append(failed)
+    return "\n".join(parts)

@@ -1,0 +1,94 @@
+"""The system prompt and the one function tool the model gets.
+
+The prompt states how to run code (the ``execute_typescript`` tool, or a fenced
+``ts`` block in text mode), the rules of the sandbox, how to finish, and shows the
+sandbox's declarations in a ``ts`` block. The user's ``instructions`` come last.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+EXECUTE_TOOL_NAME = "execute_typescript"
+
+EXECUTE_TOOL: dict[str, Any] = {
+    "type": "function",
+    "function": {
+        "name": EXECUTE_TOOL_NAME,
+        "description": (
+            "Run a TypeScript script in a fresh sandbox and see its console output, returned "
+            "value or error. The script can call the external_* functions declared in the "
+            "system prompt and ends the task by calling final_answer(value)."
+        ),
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "description": "The whole script: the body of an async function.",
+                }
+            },
+            "required": ["code"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+_HOW_TOOLS = (
+    f"To run code, call the `{EXECUTE_TOOL_NAME}` tool with the whole script in `code`. "
+    "After each execution you see what it printed, what it returned, or its error."
+)
+_HOW_TEXT = (
+    "To run code, reply with one fenced code block (```ts ... ```): it runs as one script, "
+    "and the next message shows what it printed, what it returned, or its error."
+)
+
+_RULES = """\
+Rules of the sandbox:
+- Each execution is a fresh sandbox: nothing (variables, functions, data) survives from one \
+execution to the next.
+- The script is the body of an async function: use top-level `await`; `return` a JSON value to \
+see it.
+- No imports, no network, no files, no environment: the only way out is the `external_*` \
+functions declared below. Each takes one object argument and returns a Promise; a failed call \
+throws a `ToolError` that you can catch. Call independent ones together with `Promise.all`.
+- Keep big data inside the script: filter, aggregate and compute there, and print \
+(`console.log`) or return only what you need to see. Long output is cut.
+- Compute in code, not in your head: do arithmetic, counting and sorting in the script."""
+
+_FINISH = (
+    "When you have the answer, call `final_answer(value)` in a script: it ends the task at once. "
+    "If the task needs no look at intermediate results, do all the work and call `final_answer` "
+    "in your first script."
+)
+_FINISH_TYPED = (
+    " `final_answer` takes a value of the declared type: it is checked, and you are told if it "
+    "does not match."
+)
+_FINISH_TEXT = " You can also answer with a reply that has no code: its text is the answer."
+
+
+def build_system_prompt(
+    declarations: str,
+    *,
+    mode: Literal["tools", "text"],
+    typed_output: bool,
+    instructions: str | None,
+) -> str:
+    """The system prompt for ``mode``, showing ``declarations`` in a ``ts`` block."""
+    finish = _FINISH + (_FINISH_TYPED if typed_output else _FINISH_TEXT)
+    parts = [
+        "You solve tasks by writing TypeScript that runs in a sandbox.",
+        _HOW_TOOLS if mode == "tools" else _HOW_TEXT,
+        _RULES,
+        finish,
+        "Declarations of everything the script can use:\n```ts\n"
+        + declarations.rstrip("\n")
+        + "\n```",
+    ]
+    if instructions and instructions.strip():
+        parts.append(instructions.strip())
+    return "\n\n".join(parts)
+
+
+LAST_STEP_NOTICE = "This is your last step: call final_answer(value) with your best answer now."
