@@ -7,6 +7,7 @@ each run yields an ``ExecutionRecord`` that reads and writes as stable JSON.
 
 from typing import TYPE_CHECKING, Any
 
+from ._checker import CheckerError
 from ._deno import DenoNotFound
 from ._events import (
     ApprovalRequest,
@@ -28,7 +29,7 @@ from ._record import (
 )
 from ._sandbox import Sandbox
 from ._toolbox import Toolbox
-from ._tools import Tool, ToolDefinitionError, ToolError, tool
+from ._tools import Tool, ToolDefinitionError, ToolError, as_tools, tool
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ __all__ = [
     "AgentRun",
     "AgentStep",
     "ApprovalRequest",
+    "CheckerError",
     "ConsoleEntry",
     "ConsoleEvent",
     "DenoNotFound",
@@ -73,6 +75,7 @@ __all__ = [
     "Versions",
     "__version__",
     "agent_run_json_schema",
+    "as_tools",
     "record_json_schema",
     "tool",
 ]

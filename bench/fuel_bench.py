@@ -1,0 +1,128 @@
+"""Fuel's cost in the real sandbox, fuel on against fuel off in the same run.
+
+- A tight numeric loop of 10^7 iterations, timed inside the script.
+- A typical orchestration script (36 tool calls and loops over their results), timed
+  end to end with ``Sandbox.run``.
+- The instrumentation pass on a 200-line script (parse, checks, insertions, wrapping).
+
+Run: ``python bench/fuel_bench.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import anyio
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _table import Row, median, print_table  # noqa: E402
+
+from tsact import Limits, Sandbox, tool  # noqa: E402
+from tsact._script import prepare  # noqa: E402
+
+RUNS = 11
+
+TIGHT = """
+const t = performance.now();
+let s = 0;
+for (let i = 0; i < 10_000_000; i++) s = (s + i * 7) % 1_000_003;
+return performance.now() - t;
+"""
+
+ORCHESTRATION = """
+const cities = await external_list_cities({ country: "VN" });
+const details = await Promise.all(cities.map((name) => external_city_info({ name })));
+const byRegion: Record<string, { n: number; pop: number }> = {};
+for (const d of details) {
+  const r = (byRegion[d.region] ??= { n: 0, pop: 0 });
+  r.n += 1;
+  r.pop += d.population;
+}
+const ranked = details.slice().sort((a, b) => b.population - a.population);
+const top = ranked.slice(0, 5).map((d) => `${d.name}: ${d.population}`);
+const mean = details.reduce((a, d) => a + d.population, 0) / details.length;
+const sd = Math.sqrt(details.reduce((a, d) => a + (d.population - mean) ** 2, 0) / details.length);
+console.log(top.join("\\n"));
+return { regions: Object.keys(byRegion).length, mean, sd };
+"""
+
+
+@tool
+def list_cities(country: str) -> list[str]:
+    """Names of 35 cities."""
+    return [f"city{index}" for index in range(35)]
+
+
+@tool
+async def city_info(name: str) -> dict[str, object]:
+    """Region and population of a city."""
+    number = int(name.removeprefix("city"))
+    return {"name": name, "region": f"r{number % 6}", "population": 10_000 + number * 7_919}
+
+
+async def main() -> None:
+    rows: list[Row] = []
+    sandbox = Sandbox([list_cities, city_info])
+    metered = Limits(fuel=10**9)
+    unmetered = Limits(fuel=None)
+    async with sandbox:
+        on, off = [], []
+        for _ in range(RUNS):
+            off.append((await sandbox.run(TIGHT, limits=unmetered)).result)
+            on.append((await sandbox.run(TIGHT, limits=metered)).result)
+        rows.append(
+            Row(
+                "tight loop 10^7, fuel on (in-script ms)",
+                median(on),
+                median(off),
+                "ms",
+                "<= 2x fuel off",
+            )
+        )
+        on, off = [], []
+        for _ in range(RUNS):
+            for limits, sink in ((unmetered, off), (metered, on)):
+                await anyio.sleep(0.05)
+                start = time.perf_counter()
+                record = await sandbox.run(ORCHESTRATION, limits=limits)
+                sink.append((time.perf_counter() - start) * 1000)
+                assert record.ok and len(record.tool_calls) == 36, record.error
+        rows.append(
+            Row(
+                "orchestration script, 36 tool calls, fuel on",
+                median(on),
+                median(off),
+                "ms",
+                "<= 1.05x fuel off",
+            )
+        )
+    script = (ROOT / "tests" / "fuel" / "orchestration_script.ts").read_text()
+    lines = script.count("\n") + 1
+    times = []
+    for _ in range(200):
+        start = time.perf_counter()
+        prepare(script, max_source_bytes=10**6, fuel=True)
+        times.append((time.perf_counter() - start) * 1000)
+    plain = []
+    for _ in range(200):
+        start = time.perf_counter()
+        prepare(script, max_source_bytes=10**6, fuel=False)
+        plain.append((time.perf_counter() - start) * 1000)
+    rows.append(
+        Row(
+            f"prepare a {lines}-line script with fuel",
+            median(times),
+            median(plain),
+            "ms",
+            "pass <= 2 ms; floor = the same without fuel",
+        )
+    )
+    print_table(rows, "fuel")
+
+
+if __name__ == "__main__":
+    anyio.run(main)

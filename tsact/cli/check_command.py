@@ -1,0 +1,62 @@
+"""``tsact check``: type-check a script against the tools' declarations, without running it.
+
+Exit status 0 when the script type-checks, 1 when it has errors, 2 for bad input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anyio
+import msgspec
+from rich.console import Console
+from rich.text import Text
+
+from tsact import CheckerError, Diagnostic, ErrorInfo
+
+from .errors import InputError
+from .inputs import read_script
+from .output import stdout_console, untrusted, write_plain
+from .render import plural, source_view
+from .sandboxes import make_sandbox
+from .tools_file import load_tools
+
+
+def check_script(script: str, tools: list[str], *, as_json: bool) -> list[Diagnostic]:
+    """Type-check ``script``; print its diagnostics (or their JSON) and return them."""
+    source = read_script(script)
+    sandbox = make_sandbox(load_tools(tools))
+    try:
+        diagnostics = anyio.run(sandbox.check, source)
+    except CheckerError as exc:
+        raise InputError(f"the type checker could not run: {exc}") from None
+    finally:
+        sandbox.close()
+    if as_json:
+        write_plain(msgspec.json.format(msgspec.json.encode(diagnostics), indent=2).decode())
+    else:
+        name = "stdin" if script == "-" else Path(script).name
+        show_diagnostics(stdout_console(), source, diagnostics, name)
+    return diagnostics
+
+
+def show_diagnostics(
+    console: Console, source: str, diagnostics: list[Diagnostic], name: str
+) -> None:
+    """Compiler-style lines (``file:line:col - error TSnnnn: message``) and the marked source."""
+    if not diagnostics:
+        console.print(Text(f"✓ {name} type-checks", style="bold green"))
+        return
+    for diagnostic in diagnostics:
+        line = Text(f"{name}:{diagnostic.line}:{diagnostic.column}", style="bold")
+        code = f" TS{diagnostic.code}" if diagnostic.code is not None else ""
+        line.append(f" - error{code}: ", style="red")
+        line.append(untrusted(diagnostic.message))
+        console.print(line)
+    error = ErrorInfo(kind="type", message=diagnostics[0].message, diagnostics=diagnostics)
+    view = source_view(source, error, context=2)
+    if view is not None:
+        console.print()
+        console.print(view)
+    console.print()
+    console.print(Text(f"✗ {plural(len(diagnostics), 'type error')}", style="bold red"))

@@ -1,0 +1,51 @@
+"""``tsact exec``: run one script against a tools file and show what it did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tsact import ExecutionRecord
+
+from .inputs import read_script
+from .output import stderr_console, stdout_console, write_plain
+from .progress import ExecutionProgress
+from .render import show_record
+from .sandboxes import build_limits, make_sandbox
+from .tools_file import load_tools
+
+
+def exec_script(
+    script: str,
+    tools: list[str],
+    *,
+    timeout_s: float | None,
+    memory_mb: int | None,
+    fuel: int | None,
+    typecheck: bool = False,
+    as_json: bool,
+) -> ExecutionRecord:
+    """Run ``script`` and print its record (or its JSON); the caller sets the exit status.
+
+    On a terminal, console lines and tool calls are shown live; with ``--json`` they go
+    to stderr (when it is a terminal) so that stdout holds the JSON and nothing else.
+    """
+    source = read_script(script)
+    limits = build_limits(timeout_s=timeout_s, memory_mb=memory_mb, fuel=fuel)
+    sandbox = make_sandbox(load_tools(tools), limits, typecheck=typecheck)
+    out = stdout_console()
+    shown_on = stderr_console() if as_json else out
+    progress = ExecutionProgress(shown_on) if shown_on.is_terminal else None
+    name = "stdin" if script == "-" else Path(script).name
+    try:
+        if progress is not None:
+            with shown_on.status(f"running {name}", spinner="dots"):
+                record = sandbox.run_sync(source, on_event=progress)
+        else:
+            record = sandbox.run_sync(source)
+    finally:
+        sandbox.close()
+    if as_json:
+        write_plain(record.to_json())
+    else:
+        show_record(out, record, name=name, full_source=False, live=progress is not None)
+    return record

@@ -1,0 +1,107 @@
+"""``tsact run``: give a task to the agent and watch it work.
+
+The endpoint comes from ``--base-url`` or the openai SDK's environment variables
+(``OPENAI_API_KEY``, ``OPENAI_BASE_URL``); a server that needs no key (vLLM, Ollama,
+llama.cpp) works with a base URL alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import anyio
+
+from tsact import DenoNotFound, ToolDefinitionError
+
+from .errors import InputError
+from .output import stderr_console, stdout_console, write_plain
+from .render_run import run_headline, show_outcome, show_run
+from .sandboxes import build_limits
+from .tools_file import load_tools
+
+if TYPE_CHECKING:
+    from tsact.agent import AgentRun
+
+NO_ENDPOINT = (
+    "no model endpoint: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (or --base-url) "
+    "for an OpenAI-compatible server such as vLLM, Ollama or llama.cpp"
+)
+
+
+def run_task(
+    task: str,
+    tools: list[str],
+    *,
+    model: str,
+    base_url: str | None,
+    max_steps: int,
+    typecheck: bool,
+    mode: Literal["tools", "text"],
+    timeout_s: float | None,
+    memory_mb: int | None,
+    fuel: int | None,
+    as_json: bool,
+    save: str | None,
+) -> AgentRun:
+    """Run the agent on ``task``; print the run (or its JSON) and save it if asked."""
+    if not task.strip():
+        raise InputError("the task is empty: say what the agent should do")
+    if base_url is None and not (
+        os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")
+    ):
+        raise InputError(NO_ENDPOINT)
+    save_path = _save_path(save)
+    limits = build_limits(timeout_s=timeout_s, memory_mb=memory_mb, fuel=fuel)
+    from tsact.agent import Agent
+
+    from .run_progress import RunProgress
+
+    try:
+        agent = Agent(
+            model=model,
+            tools=load_tools(tools),
+            base_url=base_url,
+            max_steps=max_steps,
+            limits=limits,
+            typecheck=typecheck,
+            mode=mode,
+        )
+    except (ValueError, ToolDefinitionError, DenoNotFound) as exc:
+        raise InputError(str(exc)) from None
+    out = stdout_console()
+    shown_on = stderr_console() if as_json else out
+    if shown_on.is_terminal:
+        with shown_on.status("starting", spinner="dots") as status:
+            progress = RunProgress(shown_on, status)
+            run = anyio.run(functools.partial(agent.run, task, on_event=progress))
+    else:
+        run = anyio.run(agent.run, task)
+    if save_path is not None:
+        try:
+            save_path.write_text(run.to_json() + "\n")
+        except OSError as exc:
+            raise InputError(f"cannot write --save {save}: {exc.strerror or exc}") from None
+    if as_json:
+        write_plain(run.to_json())
+    elif shown_on.is_terminal:
+        out.print()
+        out.print(run_headline(run, save or "run"))
+        show_outcome(out, run)
+    else:
+        show_run(out, run, save or "run")
+    return run
+
+
+def _save_path(save: str | None) -> Path | None:
+    """Where ``--save`` writes, checked before the run so a typo costs no model calls."""
+    if save is None:
+        return None
+    path = Path(save).expanduser()
+    if path.is_dir():
+        raise InputError(f"--save {save} is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise InputError(f"--save {save}: folder {path.parent} does not exist")
+    return path

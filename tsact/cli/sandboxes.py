@@ -1,0 +1,46 @@
+"""Building a sandbox from command-line options; configuration faults become input errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tsact import DenoNotFound, Limits, Sandbox, Tool, ToolDefinitionError
+
+from .errors import InputError
+
+
+def build_limits(
+    *, timeout_s: float | None = None, memory_mb: int | None = None, fuel: int | None = None
+) -> Limits:
+    """``Limits`` with the given options over the defaults; a bad value is an input error.
+
+    ``fuel=0`` turns fuel metering off.
+    """
+    defaults = Limits()
+    try:
+        return Limits(
+            timeout_s=defaults.timeout_s if timeout_s is None else timeout_s,
+            memory_mb=defaults.memory_mb if memory_mb is None else memory_mb,
+            fuel=defaults.fuel if fuel is None else (fuel or None),
+        )
+    except ValueError as exc:
+        message = str(exc)
+        for field, flag in (
+            ("timeout_s", "--timeout"),
+            ("memory_mb", "--memory"),
+            ("fuel", "--fuel"),
+        ):
+            message = message.replace(f"Limits.{field}", flag)
+        raise InputError(message) from None
+
+
+def make_sandbox(
+    tools: Sequence[Tool], limits: Limits | None = None, *, typecheck: bool = False
+) -> Sandbox:
+    """A sandbox over ``tools``; duplicate names or a missing deno are input errors."""
+    try:
+        return Sandbox(tools, limits=limits, typecheck=typecheck)
+    except ToolDefinitionError as exc:
+        raise InputError(f"invalid tools: {exc}") from None
+    except DenoNotFound as exc:
+        raise InputError(str(exc)) from None
