@@ -108,7 +108,8 @@ def noop(n: int) -> int:
     return n
 
 
-async def main() -> None:
+async def collect() -> list[Row]:
+    """Measure and return the rows (``run_all.py`` prints them in one table)."""
     deno = find_deno()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -184,7 +185,11 @@ async def main() -> None:
                 f"all correct; {100 / elapsed:.1f} executions/s on {os.cpu_count()} cores",
             )
         )
-    print_table(rows, "sandbox")
+    return rows
+
+
+async def main() -> None:
+    print_table(await collect(), "sandbox")
 
 
 if __name__ == "__main__":

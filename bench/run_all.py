@@ -1,0 +1,65 @@
+"""Every benchmark of the project, one table: each figure, its floor or peer, the ratio.
+
+Floors are measured in the same run on the same machine (raw ``deno run``, a raw
+Python<->Deno echo, raw ``deno check``, fuel off, OpenAI function-calling JSON, a
+one-tool-call-per-turn agent). Run: ``python bench/run_all.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import anyio
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import agent_steps
+import fuel_bench
+import sandbox_bench
+import typecheck_bench
+from _table import Row, print_table
+
+
+async def agent_rows() -> list[Row]:
+    """Model calls and prompt tokens against the one-call-per-turn baseline."""
+    name, count = agent_steps.tokenizer()
+    measured = await agent_steps.measure(count)
+    rows: list[Row] = []
+    for item in measured:
+        rows.append(
+            Row(
+                f"agent {item.task}: model calls",
+                item.agent_calls,
+                item.baseline_calls,
+                "",
+                "fewer than one tool call per turn",
+            )
+        )
+        rows.append(
+            Row(
+                f"agent {item.task}: prompt tokens",
+                item.agent_tokens,
+                item.baseline_tokens,
+                "tok",
+                f"{name}; baseline = same scripted model",
+            )
+        )
+    return rows
+
+
+async def main() -> None:
+    rows: list[Row] = []
+    for name, collect in (
+        ("sandbox", sandbox_bench.collect),
+        ("type-checking", typecheck_bench.collect),
+        ("fuel", fuel_bench.collect),
+        ("agent", agent_rows),
+    ):
+        print(f"measuring {name}...", file=sys.stderr, flush=True)
+        rows += await collect()
+    print_table(rows, "tsact benchmarks (floor = measured in this run)")
+
+
+if __name__ == "__main__":
+    anyio.run(main)
