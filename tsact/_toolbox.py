@@ -35,3 +35,12 @@ class Toolbox:
     def names(self) -> list[str]:
         """Tool names in the order they were given."""
         return list(self._tools)
+
+    def declarations(self, *, output_type: Any = None) -> str:
+        """The TypeScript a model sees for these tools and the sandbox's globals.
+
+        With ``output_type``, ``final_answer`` is declared with that type.
+        """
+        from ._declarations import render_declarations
+
+        return render_declarations(self, output_type=output_type)

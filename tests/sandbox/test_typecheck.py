@@ -157,3 +157,9 @@ async def test_a_type_error_record_runs_nothing(sandbox: Sandbox) -> None:
     assert record.tool_calls == [] and record.console == []
     ok = await sandbox.run("return await external_AddNumbers({ left: 1, right: 2 })")
     assert ok.result == 3
+
+
+def test_toolbox_declarations_match_the_sandbox(sandbox: Sandbox) -> None:
+    from tsact import Toolbox
+
+    assert Toolbox(ALL).declarations() == sandbox.declarations()
