@@ -42,8 +42,27 @@ const StringClass = String;
 const defineProperty = Object.defineProperty;
 const createObject = Object.create;
 const isArray = Array.isArray;
-const originalSetTimeout = globalThis.setTimeout;
-const originalSetInterval = globalThis.setInterval;
+/**
+ * A global read on first use. `setTimeout` and `setInterval` are lazy getters in
+ * Deno 2.9 workers that load Node's timers (~14 ms): read at start-up they would
+ * delay every execution, so the prelude keeps the getter and calls it when needed.
+ */
+function lazyGlobal(name: string): () => unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
+  let loaded = false;
+  let value: unknown;
+  return () => {
+    if (!loaded) {
+      value = descriptor?.get
+        ? descriptor.get.call(globalThis)
+        : descriptor?.value;
+      loaded = true;
+    }
+    return value;
+  };
+}
+const originalSetTimeout = lazyGlobal("setTimeout");
+const originalSetInterval = lazyGlobal("setInterval");
 const utf8 = new TextEncoder();
 
 /** Thrown into the script when a tool call fails, is refused or is invalid. */
@@ -398,7 +417,7 @@ function lockDown(): void {
     writable: false,
     configurable: false,
   });
-  const timer = (original: unknown, label: string) =>
+  const timer = (original: () => unknown, label: string) =>
     function (handler: unknown, ...rest: unknown[]): number {
       if (typeof handler !== "function") {
         throw new TypeErrorClass(
@@ -406,7 +425,7 @@ function lockDown(): void {
         );
       }
       // deno-lint-ignore no-explicit-any
-      return (original as any)(handler, ...rest);
+      return (original() as any)(handler, ...rest);
     };
   defineProperty(globalThis, "setTimeout", {
     value: timer(originalSetTimeout, "setTimeout"),
