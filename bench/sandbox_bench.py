@@ -24,9 +24,13 @@ import anyio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _table import Row, median, print_table
+from anyio.streams.buffered import BufferedByteReceiveStream
 
 from tsact import Limits, Sandbox, tool
 from tsact._deno import find_deno
+from tsact._execution import spawn_sandbox
+from tsact._protocol import StartFrame, StartParams, encode_frame
+from tsact._script import prepare
 
 RUNS = 30
 CALLS = 2_000
@@ -102,6 +106,50 @@ async def floor_echo(deno: Path, workdir: Path) -> float:
     return elapsed / CALLS * 1e6
 
 
+async def relay_only(sandbox: Sandbox) -> float:
+    """Median µs per call through the real supervisor and worker, the host answering at once.
+
+    The same script and runtime as a real execution, but the host side is a bare loop that
+    echoes a canned result: what the Deno side (socket + Worker relay) costs by itself.
+    """
+    settings = sandbox._settings(Limits(fuel=None, max_tool_calls=CALLS + 10))
+    script = prepare(
+        f"let s = 0; for (let i = 0; i < {CALLS}; i++) s += await external_noop({{ n: i }});",
+        max_source_bytes=10**6,
+        fuel=False,
+    )
+    spawned = await spawn_sandbox(settings)
+    try:
+        stream = await spawned.listener.accept()
+        reader = BufferedByteReceiveStream(stream)
+        start_frame = StartParams(
+            module=script.module_url,
+            max_result_bytes=10**6,
+            fuel=None,
+            fuel_per_tool_call=0,
+            tools=["noop"],
+        )
+        await stream.send(encode_frame(StartFrame(params=start_frame)))
+        started: float | None = None
+        calls = 0
+        while True:
+            line = await reader.receive_until(b"\n", 1 << 24)
+            if b'"method":"tool_call"' in line:
+                started = started or time.perf_counter()
+                at = line.index(b'"id":') + 5
+                call_id = line[at : line.index(b",", at)]
+                await stream.send(b'{"jsonrpc":"2.0","id":' + call_id + b',"result":1}\n')
+                calls += 1
+            elif b'"method":"final"' in line:
+                break
+        assert started is not None
+        elapsed = time.perf_counter() - started
+        await stream.aclose()
+    finally:
+        await spawned.aclose()
+    return elapsed / calls * 1e6
+
+
 @tool
 def noop(n: int) -> int:
     """Return n."""
@@ -163,6 +211,16 @@ async def collect() -> list[Row]:
                 echo_us,
                 "us",
                 "<= 2x raw echo",
+            )
+        )
+        relay_us = await relay_only(sandbox)
+        rows.append(
+            Row(
+                "  of which the Deno side (host answers at once)",
+                relay_us,
+                echo_us,
+                "us",
+                "supervisor + permissions-none Worker relay",
             )
         )
         results: list[object] = []
