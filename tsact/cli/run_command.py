@@ -23,7 +23,7 @@ from .sandboxes import build_limits
 from .tools_file import load_tools
 
 if TYPE_CHECKING:
-    from tsact.agent import AgentRun
+    from tsact.agent import Agent, AgentEventHandler, AgentRun
 
 NO_ENDPOINT = (
     "no model endpoint: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (or --base-url) "
@@ -76,9 +76,9 @@ def run_task(
     if shown_on.is_terminal:
         with shown_on.status("starting", spinner="dots") as status:
             progress = RunProgress(shown_on, status)
-            run = anyio.run(functools.partial(agent.run, task, on_event=progress))
+            run = anyio.run(functools.partial(_run_open, agent, task, progress))
     else:
-        run = anyio.run(agent.run, task)
+        run = anyio.run(functools.partial(_run_open, agent, task, None))
     if save_path is not None:
         try:
             save_path.write_text(run.to_json() + "\n")
@@ -105,3 +105,10 @@ def _save_path(save: str | None) -> Path | None:
     if not path.parent.is_dir():
         raise InputError(f"--save {save}: folder {path.parent} does not exist")
     return path
+
+
+async def _run_open(agent: Agent, task: str, on_event: AgentEventHandler | None) -> AgentRun:
+    """Run with the agent's sandbox open: each next step's process boots while the model
+    thinks, and the type checker stops when the run ends."""
+    async with agent:
+        return await agent.run(task, on_event=on_event)
