@@ -9,6 +9,7 @@ is then killed, reaped and its temp directory removed, however it ended
 from __future__ import annotations
 
 import inspect
+import math
 import os
 import shutil
 import tempfile
@@ -22,6 +23,7 @@ from typing import Any
 import anyio
 import anyio.abc
 import pydantic_core
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from ._capture import HeadTail
 from ._channel import FrameChannel, FrameTooLarge
@@ -103,7 +105,8 @@ class _Run:
     stream_closed: anyio.Event = field(default_factory=anyio.Event)
     channel: FrameChannel | None = None
     race: anyio.CancelScope | None = None
-    tool_slots: anyio.CapacityLimiter | None = None
+    calls: MemoryObjectSendStream[ToolCallRecord] | None = None
+    answered: set[int] = field(default_factory=set)
 
     def now_ms(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 3)
@@ -228,7 +231,10 @@ async def _supervise(
         output.start_soon(pump, process.stderr, run.stderr)
         async with anyio.create_task_group() as race:
             run.race = race.cancel_scope
-            run.tool_slots = anyio.CapacityLimiter(limits.tool_concurrency)
+            calls, queued = anyio.create_memory_object_stream[ToolCallRecord](math.inf)
+            run.calls = calls
+            for _ in range(limits.tool_concurrency):
+                race.start_soon(_tool_worker, run, queued)
             race.start_soon(_deadline, run)
             race.start_soon(_memory_guard, run, process.pid)
             race.start_soon(_exit_guard, run, process)
@@ -325,7 +331,9 @@ async def _session(
                     started_ms=run.now_ms(),
                 )
                 run.tool_calls.append(call)
-                race.start_soon(_tool_call, run, channel, call)
+                assert run.calls is not None
+                run.emit(ToolCallStarted(call))
+                run.calls.send_nowait(call)
             elif isinstance(frame, ConsoleFrame):
                 assert run.console is not None
                 entry = ConsoleEntry(
@@ -382,8 +390,13 @@ def _finish(run: _Run, frame: FinalFrame) -> None:
 _SCRIPT_KINDS = {"syntax", "runtime", "tool", "fuel", "memory", "limit"}
 
 
+async def _tool_worker(run: _Run, queued: MemoryObjectReceiveStream[ToolCallRecord]) -> None:
+    async for call in queued:
+        assert run.channel is not None
+        await _tool_call(run, run.channel, call)
+
+
 async def _tool_call(run: _Run, channel: FrameChannel, call: ToolCallRecord) -> None:
-    run.emit(ToolCallStarted(call))
     reply: ResultReply | ErrorReply | None = None
     began = time.perf_counter()
     try:
@@ -393,6 +406,7 @@ async def _tool_call(run: _Run, channel: FrameChannel, call: ToolCallRecord) -> 
         if reply is None:
             call.status = "cancelled"
             call.error = "the execution ended before this tool call finished"
+        run.answered.add(call.id)
         run.emit(ToolCallFinished(call))
     await channel.send(encode_frame(reply))
 
@@ -419,15 +433,13 @@ async def _invoke(run: _Run, call: ToolCallRecord) -> ResultReply | ErrorReply:
         refusal = await _ask_approval(run, tool.name, validated)
         if refusal is not None:
             return _error(call, "refused", refusal)
-    assert run.tool_slots is not None
     try:
-        async with run.tool_slots:
-            if tool.is_async:
-                value = await tool.call(validated)
-            else:
-                value = await anyio.to_thread.run_sync(tool.call, validated, abandon_on_cancel=True)
-                if inspect.isawaitable(value):
-                    value = await value
+        if tool.is_async:
+            value = await tool.call(validated)
+        else:
+            value = await anyio.to_thread.run_sync(tool.call, validated, abandon_on_cancel=True)
+            if inspect.isawaitable(value):
+                value = await value
     except ToolError as exc:
         return _error(call, "tool", f"{tool.name}: {exc}")
     except Exception as exc:  # a tool's own failure is reported to the script, not raised
@@ -487,6 +499,10 @@ def _build_record(run: _Run, started_at: str) -> ExecutionRecord:
     assert run.console is not None and run.stdout is not None and run.stderr is not None
     if not run.timings.finished_ms:
         run.timings.finished_ms = run.now_ms()
+    for call in run.tool_calls:
+        if call.id not in run.answered:  # still queued when the execution ended
+            call.status = "cancelled"
+            call.error = "the execution ended before this tool call finished"
     return ExecutionRecord(
         id=run.record_id,
         source=run.source,

@@ -121,3 +121,13 @@ async def test_limits_are_validated() -> None:
         Limits(memory_mb=10)
     with pytest.raises(ValueError, match="tool_concurrency must be >= 1"):
         Limits(tool_concurrency=0)
+
+
+async def test_calls_still_queued_when_time_runs_out_are_cancelled(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "await Promise.all([1, 2, 3].map(() => external_slow_async({ ms: 2000 })));",
+        limits=Limits(timeout_s=0.5, tool_concurrency=1),
+    )
+    assert record.error is not None and record.error.kind == "timeout"
+    assert [call.status for call in record.tool_calls] == ["cancelled"] * 3
+    assert all(call.error is not None for call in record.tool_calls)
