@@ -133,11 +133,14 @@ class TypeChecker:
         return _to_user_diagnostics(report.get("items", []), offset, source)
 
     def close(self) -> None:
-        """Stop the server and remove its temp directory."""
-        with self._lock:
-            if self._finalizer is not None:
-                self._finalizer()
-            self._process = None
+        """Stop the server and remove its temp directory.
+
+        Does not wait for a check in progress: killing the server makes that check fail
+        with ``CheckerError`` at once, instead of holding ``close`` until it finishes.
+        """
+        finalizer = self._finalizer
+        if finalizer is not None:
+            finalizer()
 
     # -- JSON-RPC over stdio (LSP base protocol: Content-Length framing) --------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -10,7 +11,7 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from ._checker import TypeChecker, format_diagnostics
+from ._checker import CheckerError, TypeChecker, format_diagnostics
 from ._declarations import render_declarations
 from ._deno import deno_version, find_deno
 from ._events import Approver, EventHandler
@@ -69,7 +70,14 @@ class Sandbox:
         await group.__aenter__()
         self._spares = group
         self._refill(self._settings(None))
+        if self.typecheck:
+            group.start_soon(self._warm_checker)
         return self
+
+    async def _warm_checker(self) -> None:
+        """Boot the type checker in the background: its first check costs about a second."""
+        with contextlib.suppress(CheckerError):
+            await self.check("")
 
     async def __aexit__(self, *exc_info: Any) -> None:
         group, self._spares = self._spares, None
@@ -139,7 +147,9 @@ class Sandbox:
         if self._checker is None:
             self._checker = TypeChecker(self.deno_path)
         checker = self._checker
-        return await anyio.to_thread.run_sync(checker.check, declarations, source)
+        return await anyio.to_thread.run_sync(
+            checker.check, declarations, source, abandon_on_cancel=True
+        )
 
     def close(self) -> None:
         """Stop the type checker, if one was started (spares end with ``async with``)."""

@@ -123,3 +123,18 @@ async def test_prewarmed_spares_serve_one_execution_each_and_leave_nothing(
     assert second.timings.prewarmed and second.result == "undefined"
     assert not heavy.timings.prewarmed and heavy.result == 1  # other limits: a fresh process
     assert timeout.error is not None and timeout.error.kind == "timeout"
+
+
+async def test_the_type_checker_warms_in_the_block_and_stops_with_it(
+    leak_check: LeakCheck,
+) -> None:
+    sandbox = Sandbox(ALL, typecheck=True)
+    async with sandbox:
+        await anyio.sleep(0.1)  # leaving while the checker still boots must not hang
+    async with sandbox:
+        record = await sandbox.run("const n: number = 'text';")
+        assert record.error is not None and record.error.kind == "type"
+        started = time.perf_counter()
+        again = await sandbox.run("const n: number = 1; return n")
+        assert again.result == 1
+        assert time.perf_counter() - started < 1.0  # warm: no second boot
