@@ -41,8 +41,16 @@ async function writeAll(bytes: Uint8Array): Promise<void> {
   }
 }
 
+/**
+ * A `\uD800`-`\uDFFF` escape that JSON.stringify wrote for a lone surrogate (a pair is
+ * written as the character itself), not preceded by an escaping backslash. JSON allows
+ * such text but it is not Unicode: the host would refuse the frame.
+ */
+const LONE_SURROGATE = /(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}/g;
+
 /** Queue one frame; frames leave in the order they were sent. */
 function send(frame: string): Promise<void> {
+  if (frame.includes("\\u")) frame = frame.replace(LONE_SURROGATE, "$1\\ufffd");
   const bytes = encoder.encode(frame + "\n");
   writing = writing.then(() => writeAll(bytes)).catch(() => exit());
   return writing;

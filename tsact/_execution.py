@@ -55,7 +55,7 @@ from ._protocol import (
     encode_frame,
 )
 from ._record import ConsoleEntry, ErrorInfo, ExecutionRecord, Timings, ToolCallRecord, Versions
-from ._script import PreparedScript, ScriptRejected, map_error, prepare
+from ._script import PreparedScript, ScriptRejected, map_error, prepare, well_formed
 from ._toolbox import Toolbox
 from ._tools import ArgumentsInvalid, ToolError
 from ._version import __version__
@@ -192,6 +192,7 @@ async def execute(
     ``spawned`` is a prewarmed process to use (it is closed either way); without it a
     new one is spawned.
     """
+    source = well_formed(source)  # a lone surrogate could not even be written to JSON
     run = _Run(settings, source, on_event)
     limits = settings.limits
     run.console = ConsoleCapture(limits.max_output_bytes)
@@ -408,10 +409,17 @@ async def _tool_call(run: _Run, channel: FrameChannel, call: ToolCallRecord) -> 
             call.error = "the execution ended before this tool call finished"
         run.answered.add(call.id)
         run.emit(ToolCallFinished(call))
-    await channel.send(encode_frame(reply))
+    try:
+        frame = encode_frame(reply)
+    except UnicodeEncodeError:
+        call.result = None
+        reply = _error(call, "tool", f"{call.name} returned text that is not valid Unicode")
+        frame = encode_frame(reply)
+    await channel.send(frame)
 
 
 def _error(call: ToolCallRecord, code: str, message: str) -> ErrorReply:
+    message = well_formed(message)
     call.status = "error"
     call.error = message
     call.error_code = code

@@ -24,6 +24,7 @@ from ._execution import (
 )
 from ._limits import Limits
 from ._record import Diagnostic, ErrorInfo, ExecutionRecord
+from ._script import well_formed
 from ._toolbox import Toolbox
 from ._tools import Tool
 
@@ -179,6 +180,7 @@ class Sandbox:
         console lines and tool calls as they happen. Cancelling the awaiting task kills
         the process, cleans up, and re-raises the cancellation.
         """
+        source = well_formed(source)
         settings = self._settings(limits)
         if self.typecheck:
             rejected = await self._typecheck_record(source, settings)

@@ -146,6 +146,15 @@ def _trailing_expression(tree: tree_sitter.Tree) -> list[tuple[int, str]]:
     return [(expression.start_byte, "return ("), (expression.end_byte, ")")]
 
 
+def well_formed(text: str) -> str:
+    """The text with lone surrogates (not Unicode, not writable as UTF-8) as U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 def prepare(source: str, *, max_source_bytes: int, fuel: bool) -> PreparedScript:
     """Check, instrument and wrap a script, or raise ``ScriptRejected`` (``syntax``/``limit``).
 

@@ -117,3 +117,46 @@ async def test_console_and_tool_calls_before_a_failure_are_kept() -> None:
     assert record.error is not None and record.error.line == 4
     assert [entry.text for entry in record.console] == ["a", "3"]
     assert [call.result for call in record.tool_calls] == [3]
+
+
+async def test_lone_surrogates_never_break_the_record() -> None:
+    from tsact import tool
+
+    @tool
+    def echo(value: str) -> str:
+        """Return the text."""
+        return value
+
+    @tool
+    def broken_text() -> str:
+        """Return text that is not Unicode."""
+        return "bad \ud800 text"
+
+    @tool
+    def broken_error() -> str:
+        """Fail with a message that is not Unicode."""
+        raise ValueError("bad \udfff message")
+
+    sandbox = Sandbox([echo, broken_text, broken_error], typecheck=True)
+    record = await sandbox.run(
+        "const bad = String.fromCharCode(0xD800) + 'x\\\\ud800';\n"
+        "console.log(bad);\n"
+        "const back = await external_echo({ value: bad });\n"
+        "let text = '', error = '';\n"
+        "try { text = await external_broken_text() } catch (e) { text = (e as Error).message }\n"
+        "try { await external_broken_error() } catch (e) { error = (e as Error).message }\n"
+        "return { bad, back, text, error };"
+    )
+    assert record.status == "ok", record.error
+    assert record.result == {
+        "bad": "\ufffdx\\ud800",
+        "back": "\ufffdx\\ud800",
+        "text": "broken_text returned text that is not valid Unicode",
+        "error": "broken_error failed: ValueError: bad \ufffd message",
+    }
+    assert record.console[0].text == "\ufffdx\\ud800"
+    assert '"status": "ok"' in record.to_json()
+    from_source = await sandbox.run("return '\ud800'.length")
+    assert from_source.result == 1
+    assert from_source.source == "return '\ufffd'.length"
+    sandbox.close()
