@@ -125,6 +125,7 @@ async def relay_only(sandbox: Sandbox) -> float:
         start_frame = StartParams(
             module=script.module_url,
             max_result_bytes=10**6,
+            max_output_bytes=10**6,
             fuel=None,
             fuel_per_tool_call=0,
             tools=["noop"],

@@ -11,8 +11,10 @@
 export interface StartParams {
   /** The wrapped user module as a `data:application/typescript;base64,` URL. */
   module: string;
-  /** Largest JSON text of the script's result, in bytes (UTF-16 length). */
+  /** Largest JSON text of the script's result or of one call's arguments, in bytes. */
   maxResultBytes: number;
+  /** Console text kept per execution; one longer line is cut before it is sent. */
+  maxOutputBytes: number;
   /** Fuel budget, or null when metering is off. */
   fuel: number | null;
   /** Fuel charged for every tool call. */

@@ -235,6 +235,18 @@ function makeExternal(name: string): (args?: unknown) => Promise<unknown> {
           return;
         }
       }
+      const limit = params ? params.maxResultBytes : 0;
+      if (json.length > limit) {
+        reject(
+          new ToolError(
+            name,
+            `arguments of external_${name} are ${json.length} characters of JSON, ` +
+              `over max_result_bytes (${limit})`,
+            "limit",
+          ),
+        );
+        return;
+      }
       if (meter !== null && params !== null) {
         meter.charge(params.fuelPerToolCall); // throws FuelExhausted when fuel runs out
       }
@@ -292,6 +304,14 @@ function makeConsole(): Console {
     if (finished) return;
     let text = formatArgs(args, inspect);
     if (indent) text = indent + text.replaceAll("\n", "\n" + indent);
+    const limit = params ? params.maxOutputBytes : 0;
+    if (text.length > limit) {
+      // The host keeps at most this much console text anyway: never send more.
+      const half = Math.floor(limit / 2);
+      text = `${text.slice(0, half)}\n[... ${
+        text.length - 2 * half
+      } characters omitted ...]\n${text.slice(text.length - half)}`;
+    }
     post({ t: "console", level, text });
   };
   const methods: Record<string, (...args: unknown[]) => void> = {};

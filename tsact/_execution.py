@@ -297,6 +297,7 @@ async def _session(
         params=StartParams(
             module=run.script.module_url,
             max_result_bytes=limits.max_result_bytes,
+            max_output_bytes=limits.max_output_bytes,
             fuel=limits.fuel,
             fuel_per_tool_call=limits.fuel_per_tool_call,
             tools=run.settings.toolbox.names,

@@ -84,6 +84,7 @@ class StartParams(msgspec.Struct, frozen=True, rename="camel"):
 
     module: str
     max_result_bytes: int
+    max_output_bytes: int
     fuel: int | None
     fuel_per_tool_call: int
     tools: list[str]

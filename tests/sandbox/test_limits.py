@@ -131,3 +131,20 @@ async def test_calls_still_queued_when_time_runs_out_are_cancelled(sandbox: Sand
     assert record.error is not None and record.error.kind == "timeout"
     assert [call.status for call in record.tool_calls] == ["cancelled"] * 3
     assert all(call.error is not None for call in record.tool_calls)
+
+
+async def test_huge_console_lines_and_arguments_stay_within_limits(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "console.log('y'.repeat(30_000_000));\n"
+        "let code = '';\n"
+        "try { await external_echo({ value: 'z'.repeat(30_000_000) }) }"
+        " catch (e) { code = (e as ToolError).code }\n"
+        "return code;",
+        limits=Limits(timeout_s=20, max_result_bytes=1_000_000),
+    )
+    assert record.status == "ok", record.error
+    assert record.result == "limit"
+    assert record.tool_calls == []
+    (entry,) = record.console
+    assert len(entry.text) < 1_100_000
+    assert "omitted" in entry.text
