@@ -27,7 +27,7 @@ from _table import Row, median, print_table
 from anyio.streams.buffered import BufferedByteReceiveStream
 
 from tsact import Limits, Sandbox, tool
-from tsact._deno import find_deno
+from tsact._deno import find_deno, run_flags
 from tsact._execution import spawn_sandbox
 from tsact._protocol import StartFrame, StartParams, encode_frame
 from tsact._script import prepare
@@ -60,16 +60,7 @@ def floor_deno_run(deno: Path, workdir: Path) -> float:
     """Median ms of raw ``deno run`` with the sandbox's flags on a trivial file."""
     trivial = workdir / "trivial.js"
     trivial.write_text("globalThis.x = 1;\n")
-    flags = [
-        "run",
-        "--quiet",
-        "--no-prompt",
-        "--no-remote",
-        "--no-npm",
-        "--no-config",
-        "--no-lock",
-        "--v8-flags=--disallow-code-generation-from-strings,--max-old-space-size=512",
-    ]
+    flags = run_flags(Limits())
     samples = []
     for index in range(RUNS):
         env = {"DENO_DIR": str(workdir / f"dd{index}"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}

@@ -75,12 +75,10 @@ def runtime_dir() -> Path:
     raise DenoNotFound(f"tsact's deno_runtime folder is missing next to {here}")
 
 
-def sandbox_command(binary: Path, socket_path: Path, limits: Limits) -> list[str]:
-    """The full ``deno run`` command of one execution (see DESIGN.md, "Deno command line")."""
-    runtime = runtime_dir()
+def run_flags(limits: Limits) -> list[str]:
+    """The ``deno run`` flags of every execution, before its permissions and arguments."""
     v8_flags = f"--disallow-code-generation-from-strings,--max-old-space-size={limits.memory_mb}"
     return [
-        str(binary),
         "run",
         "--quiet",
         "--no-prompt",
@@ -90,10 +88,19 @@ def sandbox_command(binary: Path, socket_path: Path, limits: Limits) -> list[str
         "--no-lock",
         "--unstable-worker-options",
         "--no-code-cache",
+        f"--v8-flags={v8_flags}",
+    ]
+
+
+def sandbox_command(binary: Path, socket_path: Path, limits: Limits) -> list[str]:
+    """The full ``deno run`` command of one execution (see DESIGN.md, "Deno command line")."""
+    runtime = runtime_dir()
+    return [
+        str(binary),
+        *run_flags(limits),
         f"--allow-read={runtime},{socket_path}",
         f"--allow-write={socket_path}",
         f"--allow-net=unix:{socket_path}",
-        f"--v8-flags={v8_flags}",
         str(runtime / "supervisor.ts"),
         str(socket_path),
         (runtime / "worker.ts").as_uri(),
