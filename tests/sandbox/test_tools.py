@@ -214,3 +214,20 @@ async def test_plain_parameters_and_docstring_args() -> None:
         " await external_greet({ name: 'b', excited: true })]"
     )
     assert record.result == ["hello a", "hello b!"]
+
+
+@tool
+def big(n: int, mark: str) -> list[str]:
+    """Return n copies of a 1,000-character text."""
+    return [mark * 1000] * n
+
+
+async def test_big_results_written_concurrently_never_interleave() -> None:
+    sandbox = Sandbox([big], limits=Limits(max_result_bytes=50_000_000))
+    record = await sandbox.run(
+        "const parts = await Promise.all(['a', 'b', 'c', 'd'].map((mark, i) =>\n"
+        "  external_big({ n: 1000 * (i + 2), mark })));\n"
+        "return parts.map((p) => [p.length, p.every((s) => s === p[0][0].repeat(1000))]);"
+    )
+    assert record.status == "ok", record.error
+    assert record.result == [[2000, True], [3000, True], [4000, True], [5000, True]]
