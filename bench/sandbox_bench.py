@@ -148,6 +148,12 @@ def noop(n: int) -> int:
     return n
 
 
+@tool
+async def anoop(n: int) -> int:
+    """Return n, on the event loop."""
+    return n
+
+
 async def collect() -> list[Row]:
     """Measure and return the rows (``run_all.py`` prints them in one table)."""
     deno = find_deno()
@@ -155,7 +161,7 @@ async def collect() -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         floor_ms = floor_deno_run(deno, workdir)
-        sandbox = Sandbox([noop], limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10))
+        sandbox = Sandbox([noop, anoop], limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10))
         samples = []
         for _ in range(RUNS):
             start = time.perf_counter()
@@ -189,22 +195,24 @@ async def collect() -> list[Row]:
             )
         )
         echo_us = await floor_echo(deno, workdir)
-        record = await sandbox.run(
-            f"let s = 0;\nfor (let i = 0; i < {CALLS}; i++) s += await external_noop({{ n: i }});\n"
-            "return s"
-        )
-        assert record.result == sum(range(CALLS)), record.error
-        calls = record.tool_calls
-        span_ms = calls[-1].started_ms + calls[-1].duration_ms - calls[0].started_ms
-        rows.append(
-            Row(
-                f"tool call round trip ({CALLS} sequential)",
-                span_ms * 1000 / CALLS,
-                echo_us,
-                "us",
-                "<= 2x raw echo",
+        for name, kind in (("noop", "sync tool, in a worker thread"), ("anoop", "async tool")):
+            record = await sandbox.run(
+                f"let s = 0;\nfor (let i = 0; i < {CALLS}; i++)\n"
+                f"  s += await external_{name}({{ n: i }});\nreturn s",
+                limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10, fuel=None),
             )
-        )
+            assert record.result == sum(range(CALLS)), record.error
+            calls = record.tool_calls
+            span_ms = calls[-1].started_ms + calls[-1].duration_ms - calls[0].started_ms
+            rows.append(
+                Row(
+                    f"tool call round trip, {kind}",
+                    span_ms * 1000 / CALLS,
+                    echo_us,
+                    "us",
+                    f"<= 2x raw echo ({CALLS} sequential calls)",
+                )
+            )
         relay_us = await relay_only(sandbox)
         rows.append(
             Row(
