@@ -226,7 +226,9 @@ async def collect() -> list[Row]:
         results: list[object] = []
 
         async def one(n: int) -> None:
-            results.append((await sandbox.run(f"return {n} * 2")).result)
+            record = await sandbox.run(f"return {n} * 2")
+            assert record.result == n * 2, (record.error, record.stderr[-500:])
+            results.append(record.result)
 
         start = time.perf_counter()
         async with anyio.create_task_group() as group:

@@ -8,8 +8,6 @@ is then killed, reaped and its temp directory removed, however it ended
 
 from __future__ import annotations
 
-import inspect
-import math
 import os
 import shutil
 import tempfile
@@ -22,31 +20,25 @@ from typing import Any
 
 import anyio
 import anyio.abc
-import pydantic_core
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from ._capture import HeadTail
 from ._channel import FrameChannel, FrameTooLarge
 from ._console import ConsoleCapture
 from ._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
+from ._dispatch import ToolDispatcher
 from ._events import (
-    ApprovalRequest,
     Approver,
     ConsoleEvent,
     EventHandler,
     ExecutionEvent,
-    ToolCallFinished,
     ToolCallStarted,
 )
 from ._limits import Limits, MiB
 from ._process import apply_rlimits, kill_group, pump, spawn, watch_memory
 from ._protocol import (
     ConsoleFrame,
-    ErrorReply,
     FinalFrame,
     ProtocolError,
-    ReplyError,
-    ResultReply,
     StartedFrame,
     StartFrame,
     StartParams,
@@ -57,7 +49,6 @@ from ._protocol import (
 from ._record import ConsoleEntry, ErrorInfo, ExecutionRecord, Timings, ToolCallRecord, Versions
 from ._script import PreparedScript, ScriptRejected, map_error, prepare, well_formed
 from ._toolbox import Toolbox
-from ._tools import ArgumentsInvalid, ToolError
 from ._version import __version__
 
 # Memory the Deno runtime itself holds (two isolates, snapshot, compiler): the RSS
@@ -105,8 +96,7 @@ class _Run:
     stream_closed: anyio.Event = field(default_factory=anyio.Event)
     channel: FrameChannel | None = None
     race: anyio.CancelScope | None = None
-    calls: MemoryObjectSendStream[ToolCallRecord] | None = None
-    answered: set[int] = field(default_factory=set)
+    dispatcher: ToolDispatcher | None = None
 
     def now_ms(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 3)
@@ -116,6 +106,8 @@ class _Run:
             self.on_event(event)
 
     def conclude(self, outcome: _Outcome) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.close()
         if self.outcome is None:
             self.outcome = outcome
             self.timings.finished_ms = self.now_ms()
@@ -225,17 +217,12 @@ async def execute(
 async def _supervise(
     run: _Run, process: anyio.abc.Process, listener: anyio.abc.SocketListener
 ) -> None:
-    limits = run.settings.limits
     assert run.stdout is not None and run.stderr is not None
     async with anyio.create_task_group() as output:
         output.start_soon(pump, process.stdout, run.stdout)
         output.start_soon(pump, process.stderr, run.stderr)
         async with anyio.create_task_group() as race:
             run.race = race.cancel_scope
-            calls, queued = anyio.create_memory_object_stream[ToolCallRecord](math.inf)
-            run.calls = calls
-            for _ in range(limits.tool_concurrency):
-                race.start_soon(_tool_worker, run, queued)
             race.start_soon(_deadline, run)
             race.start_soon(_memory_guard, run, process.pid)
             race.start_soon(_exit_guard, run, process)
@@ -293,6 +280,15 @@ async def _session(
     run.connected = True
     channel = FrameChannel(stream, max_frame_bytes=2 * limits.max_result_bytes + 4 * MiB)
     run.channel = channel
+    run.dispatcher = ToolDispatcher(
+        run.settings.toolbox,
+        channel,
+        concurrency=limits.tool_concurrency,
+        approve=run.settings.approve,
+        emit=run.emit,
+        clock_ms=run.now_ms,
+    )
+    run.dispatcher.start(race)
     start = StartFrame(
         params=StartParams(
             module=run.script.module_url,
@@ -318,6 +314,7 @@ async def _session(
             except ProtocolError as exc:
                 run.fail("internal", str(exc))
                 break
+            run.dispatcher.drain()  # calls answered before this frame end before it
             if isinstance(frame, ToolCallFrame):
                 if len(run.tool_calls) >= limits.max_tool_calls:
                     run.fail(
@@ -333,9 +330,8 @@ async def _session(
                     started_ms=run.now_ms(),
                 )
                 run.tool_calls.append(call)
-                assert run.calls is not None
                 run.emit(ToolCallStarted(call))
-                run.calls.send_nowait(call)
+                run.dispatcher.submit(call)
             elif isinstance(frame, ConsoleFrame):
                 assert run.console is not None
                 entry = ConsoleEntry(
@@ -392,94 +388,6 @@ def _finish(run: _Run, frame: FinalFrame) -> None:
 _SCRIPT_KINDS = {"syntax", "runtime", "tool", "fuel", "memory", "limit"}
 
 
-async def _tool_worker(run: _Run, queued: MemoryObjectReceiveStream[ToolCallRecord]) -> None:
-    async for call in queued:
-        assert run.channel is not None
-        await _tool_call(run, run.channel, call)
-
-
-async def _tool_call(run: _Run, channel: FrameChannel, call: ToolCallRecord) -> None:
-    reply: ResultReply | ErrorReply | None = None
-    began = time.perf_counter()
-    try:
-        reply = await _invoke(run, call)
-    finally:
-        call.duration_ms = round((time.perf_counter() - began) * 1000, 3)
-        if reply is None:
-            call.status = "cancelled"
-            call.error = "the execution ended before this tool call finished"
-        run.answered.add(call.id)
-        run.emit(ToolCallFinished(call))
-    try:
-        frame = encode_frame(reply)
-    except UnicodeEncodeError:
-        call.result = None
-        reply = _error(call, "tool", f"{call.name} returned text that is not valid Unicode")
-        frame = encode_frame(reply)
-    await channel.send(frame)
-
-
-def _error(call: ToolCallRecord, code: str, message: str) -> ErrorReply:
-    message = well_formed(message)
-    call.status = "error"
-    call.error = message
-    call.error_code = code
-    return ErrorReply(
-        id=call.id, error=ReplyError(code=-32000, message=message, data={"code": code})
-    )
-
-
-async def _invoke(run: _Run, call: ToolCallRecord) -> ResultReply | ErrorReply:
-    tool = run.settings.toolbox.get(call.name)
-    if tool is None:
-        known = ", ".join(run.settings.toolbox.names) or "none"
-        return _error(call, "unknown", f"unknown tool {call.name!r} (tools: {known})")
-    try:
-        validated = tool.validate_arguments(call.arguments)
-    except ArgumentsInvalid as exc:
-        return _error(call, "validation", f"{tool.name}: invalid arguments: {exc}")
-    if tool.requires_approval:
-        refusal = await _ask_approval(run, tool.name, validated)
-        if refusal is not None:
-            return _error(call, "refused", refusal)
-    try:
-        if tool.is_async:
-            value = await tool.call(validated)
-        else:
-            value = await anyio.to_thread.run_sync(tool.call, validated, abandon_on_cancel=True)
-            if inspect.isawaitable(value):
-                value = await value
-    except ToolError as exc:
-        return _error(call, "tool", f"{tool.name}: {exc}")
-    except Exception as exc:  # a tool's own failure is reported to the script, not raised
-        return _error(call, "tool", f"{tool.name} failed: {type(exc).__name__}: {exc}")
-    try:
-        result = tool.serialise_result(value)
-    except (pydantic_core.PydanticSerializationError, TypeError, ValueError) as exc:
-        return _error(
-            call,
-            "tool",
-            f"{tool.name} returned a value that cannot be serialised as JSON: {exc}",
-        )
-    call.result = result
-    return ResultReply(id=call.id, result=result)
-
-
-async def _ask_approval(run: _Run, name: str, validated: Any) -> str | None:
-    approve = run.settings.approve
-    if approve is None:
-        return f"{name} requires approval and no approve callback was given"
-    arguments = validated.model_dump(mode="json") if hasattr(validated, "model_dump") else validated
-    request = ApprovalRequest(name=name, arguments=arguments)
-    try:
-        answer: Any = await anyio.to_thread.run_sync(approve, request, abandon_on_cancel=True)
-        if inspect.isawaitable(answer):
-            answer = await answer
-    except Exception as exc:  # the callback's failure refuses the call
-        return f"{name}: approval failed: {type(exc).__name__}: {exc}"
-    return None if answer is True else f"{name}: the call was not approved"
-
-
 def type_error_record(
     source: str, settings: ExecutionSettings, error: ErrorInfo, *, duration_ms: float
 ) -> ExecutionRecord:
@@ -508,10 +416,8 @@ def _build_record(run: _Run, started_at: str) -> ExecutionRecord:
     assert run.console is not None and run.stdout is not None and run.stderr is not None
     if not run.timings.finished_ms:
         run.timings.finished_ms = run.now_ms()
-    for call in run.tool_calls:
-        if call.id not in run.answered:  # still queued when the execution ended
-            call.status = "cancelled"
-            call.error = "the execution ended before this tool call finished"
+    if run.dispatcher is not None:
+        run.dispatcher.close()
     return ExecutionRecord(
         id=run.record_id,
         source=run.source,

@@ -64,7 +64,12 @@ class ConsoleEntry(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ToolCallRecord(msgspec.Struct, kw_only=True):
-    """One call from the script to a host tool, as the host saw it."""
+    """One call from the script to a host tool, as the host saw it.
+
+    ``started_ms`` is when the tool began, in ms from the execution's start (a call
+    that waited for a free ``tool_concurrency`` slot begins when it gets one), and
+    ``duration_ms`` how long it took to answer.
+    """
 
     id: int
     name: str

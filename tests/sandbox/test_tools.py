@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from typing import Any
 
+import anyio
 import pytest
 
-from tsact import ApprovalRequest, Limits, Sandbox, tool
+from tsact import ApprovalRequest, Limits, Sandbox, ToolCallFinished, ToolCallStarted, tool
 
 from .tools import ALL, GAUGE
 
@@ -127,6 +129,59 @@ async def test_concurrency_is_bounded_by_tool_concurrency(sandbox: Sandbox) -> N
         limits=Limits(tool_concurrency=12),
     )
     assert GAUGE.peak == 12
+
+
+@pytest.mark.parametrize("name", ["slow_sync", "slow_async"])
+async def test_calls_beyond_the_bound_wait_their_turn_in_order(sandbox: Sandbox, name: str) -> None:
+    GAUGE.peak = 0
+    record = await sandbox.run(
+        f"return await Promise.all([80, 10, 10, 10, 10].map((ms) => external_{name}({{ ms }})))",
+        limits=Limits(tool_concurrency=2),
+    )
+    assert record.result == [80, 10, 10, 10, 10]
+    assert GAUGE.peak == 2
+    calls = record.tool_calls
+    assert [c.status for c in calls] == ["ok"] * 5
+    # the first slot is held by the 80 ms call; the four short ones share the other in turn
+    short = calls[1:]
+    for before, after in itertools.pairwise(short):
+        assert after.started_ms >= before.started_ms + before.duration_ms
+    assert calls[0].duration_ms >= 80
+
+
+async def test_sequential_sync_calls_are_recorded_in_order(sandbox: Sandbox) -> None:
+    events: list[tuple[str, int]] = []
+
+    def on_event(event: object) -> None:
+        if isinstance(event, (ToolCallStarted, ToolCallFinished)):
+            events.append((type(event).__name__, event.call.id))
+
+    record = await sandbox.run(
+        "let s = 0;\nfor (let i = 0; i < 300; i++) {\n"
+        "  s += await external_AddNumbers({ left: i, right: 1 });\n"
+        "  console.log(i);\n}\nreturn s",
+        on_event=on_event,
+    )
+    assert record.result == sum(range(300)) + 300
+    ids = [call.id for call in record.tool_calls]
+    assert events == [(kind, i) for i in ids for kind in ("ToolCallStarted", "ToolCallFinished")]
+    # each console line comes after the call before it has ended, never before
+    for call, entry in zip(record.tool_calls, record.console, strict=True):
+        assert entry.t_ms >= call.started_ms + call.duration_ms - 0.5
+
+
+async def test_a_sync_tool_answering_after_the_end_changes_nothing(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "await external_slow_sync({ ms: 700 })", limits=Limits(timeout_s=0.4)
+    )
+    assert record.error is not None and record.error.kind == "timeout"
+    before = record.to_json()
+    [call] = record.tool_calls
+    assert (call.status, call.result, call.error_code) == ("cancelled", None, None)
+    await anyio.sleep(0.6)  # the tool returns and its thread tries to answer
+    assert record.to_json() == before
+    again = await sandbox.run("return await external_slow_sync({ ms: 1 })")
+    assert again.result == 1, again.error
 
 
 async def test_sync_tools_overlap_in_threads(sandbox: Sandbox) -> None:

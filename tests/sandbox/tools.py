@@ -83,11 +83,21 @@ def thread_name() -> str:
 
 
 class Gauge:
-    """Counts calls in flight and the most seen at once."""
+    """Counts calls in flight and the most seen at once (from any thread)."""
 
     def __init__(self) -> None:
         self.now = 0
         self.peak = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self._lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.now -= 1
 
 
 GAUGE = Gauge()
@@ -96,19 +106,22 @@ GAUGE = Gauge()
 @tool
 async def slow_async(ms: int) -> int:
     """Sleep on the event loop, tracking concurrency."""
-    GAUGE.now += 1
-    GAUGE.peak = max(GAUGE.peak, GAUGE.now)
+    GAUGE.enter()
     try:
         await anyio.sleep(ms / 1000)
     finally:
-        GAUGE.now -= 1
+        GAUGE.leave()
     return ms
 
 
 @tool
 def slow_sync(ms: int) -> int:
-    """Sleep in a worker thread."""
-    time.sleep(ms / 1000)
+    """Sleep in a worker thread, tracking concurrency."""
+    GAUGE.enter()
+    try:
+        time.sleep(ms / 1000)
+    finally:
+        GAUGE.leave()
     return ms
 
 
