@@ -118,7 +118,7 @@ async def _awaited(value: Awaitable[Any]) -> Any:
 
 def _tool_failure(tool: Tool, exc: Exception) -> Answer:
     if isinstance(exc, ToolError):
-        return failed("tool", f"{tool.name}: {exc}")
+        return failed(exc.code, f"{tool.name}: {exc}")
     return failed("tool", f"{tool.name} failed: {type(exc).__name__}: {exc}")
 
 

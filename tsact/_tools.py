@@ -30,12 +30,24 @@ class ToolDefinitionError(ValueError):
     """A tool cannot be built from what was given (bad name, annotations, schema)."""
 
 
+TOOL_ERROR_CODES = frozenset({"tool", "validation", "arguments", "refused", "unknown", "limit"})
+
+
 class ToolError(Exception):
     """Raise inside a tool to fail the call with this message and nothing else.
 
     The script sees a ``ToolError`` whose message is the tool's name and this text;
-    any other exception is reported with its type name as well.
+    any other exception is reported with its type name as well. ``code`` is the
+    ``ToolError.code`` the script sees: a tool's own failure is ``"tool"``, the
+    default; another of the declared codes (``validation``, ``refused``...) says the
+    same as the host would, which is what ``tsact replay`` uses to repeat a recording.
     """
+
+    def __init__(self, message: str = "", *, code: str = "tool") -> None:
+        if code not in TOOL_ERROR_CODES:
+            raise ValueError(f"ToolError code must be one of {sorted(TOOL_ERROR_CODES)}")
+        super().__init__(message)
+        self.code = code
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -60,23 +60,35 @@ def test_offline_replay_repeats_recorded_errors(tmp_path: Path) -> None:
     )
     script = """
 const out: string[] = [];
-for (const key of ["abc", "missing", "zero"]) {
-  try { out.push(String(await external_lookup({ key }))); }
-  catch (e) { out.push((e as Error).message); }
+for (const key of ["abc", "missing", "zero", 5]) {
+  try { out.push(String(await external_lookup({ key } as { key: string }))); }
+  catch (e) { out.push(`${(e as ToolError).code}: ${(e as Error).message}`); }
 }
 out;
 """
     record = record_of(script, str(tools))
-    assert record.result[1:] == [
-        "lookup: no such key",
-        "lookup failed: ZeroDivisionError: integer division or modulo by zero",
+    assert record.result[1:3] == [
+        "tool: lookup: no such key",
+        "tool: lookup failed: ZeroDivisionError: integer division or modulo by zero",
     ]
+    assert record.result[3].startswith("validation: lookup: invalid arguments: key:")
     saved = tmp_path / "flaky.json"
     saved.write_text(record.to_json())
     result = invoke(["replay", str(saved), "--json"])
     assert result.exit_code == 0, result.stdout
     replayed = json.loads(result.stdout)["executions"][0]["replayed"]
     assert replayed["result"] == record.result
+    codes = [call["error_code"] for call in replayed["tool_calls"]]
+    assert (
+        codes
+        == [call.error_code for call in record.tool_calls]
+        == [
+            None,
+            "tool",
+            "tool",
+            "validation",
+        ]
+    )
 
 
 def test_live_replay_shows_what_a_tool_change_changes(

@@ -9,7 +9,15 @@ from typing import Any
 import anyio
 import pytest
 
-from tsact import ApprovalRequest, Limits, Sandbox, ToolCallFinished, ToolCallStarted, tool
+from tsact import (
+    ApprovalRequest,
+    Limits,
+    Sandbox,
+    ToolCallFinished,
+    ToolCallStarted,
+    ToolError,
+    tool,
+)
 
 from .tools import ALL, GAUGE
 
@@ -107,6 +115,23 @@ return out;
         {"d": "1970-01-01T00:00:00.000Z"},  # JSON semantics: functions dropped, dates as text
     ]
     assert len(record.tool_calls) == 1
+
+
+@tool
+def guarded(key: str) -> str:
+    """Refuse every key, the way the host refuses a call."""
+    raise ToolError(f"{key} is not allowed", code="refused")
+
+
+async def test_a_tool_can_raise_a_declared_error_code() -> None:
+    record = await Sandbox([guarded]).run(
+        "try { await external_guarded({ key: 'k' }) } catch (e) {\n"
+        "  return [e instanceof ToolError, e.code, e.tool, e.message] }"
+    )
+    assert record.result == [True, "refused", "guarded", "guarded: k is not allowed"]
+    assert record.tool_calls[0].error_code == "refused"
+    with pytest.raises(ValueError, match="ToolError code must be one of"):
+        ToolError("x", code="bogus")
 
 
 async def test_sync_tools_run_in_a_worker_thread(sandbox: Sandbox) -> None:

@@ -5,7 +5,7 @@ from the recording: calls are matched by tool name and arguments (the JSON text 
 sorted keys), in the order they were recorded, so ``Promise.all`` fan-outs replay
 whatever order they run in. A call the recording does not hold fails in the script
 with a ``ToolError`` saying so, and shows up as a divergence. Recorded errors are
-raised again with the same message; a call that was cancelled in the recording (the
+raised again with the same message and code; a call that was cancelled in the recording (the
 execution ended first) waits until the replay ends too.
 
 Live, the same source runs against the current tools. Both compare the replay with
@@ -84,15 +84,16 @@ async def _replay_outcome(call: ToolCallRecord) -> Any:
         await anyio.sleep_forever()
     message = call.error or ""
     prefix = f"{call.name}: "
+    code = call.error_code or "tool"
     if message.startswith(prefix):
-        raise ToolError(message[len(prefix) :])
+        raise ToolError(message[len(prefix) :], code=code)
     failed = _FAILED.match(message)
     if failed and failed.group("tool") == call.name:
         # The tool raised something other than ToolError: raise an exception of the same
         # type name so the script sees the same message.
         error_type = type(failed.group("type"), (Exception,), {})
         raise error_type(failed.group("message"))
-    raise ToolError(message)
+    raise ToolError(message, code=code)
 
 
 @dataclass
