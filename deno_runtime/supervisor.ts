@@ -24,17 +24,22 @@ const [socketPath, workerUrl] = Deno.args;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+// This module never awaits at the top level, so the worker's handlers (below) are
+// set before any message can arrive: a message that finds no handler is dropped,
+// and awaiting the connection first lost the worker's "ready" when the connect was
+// slower than the worker's start (a hang until the timeout, seen under load).
 const worker = new Worker(workerUrl, {
   type: "module",
   name: "tsact-script",
   deno: { permissions: "none" },
 });
-const connection = await Deno.connect({ transport: "unix", path: socketPath });
+const connecting = Deno.connect({ transport: "unix", path: socketPath });
 
 let writing: Promise<void> = Promise.resolve();
 let finalSent = false;
 
 async function writeAll(bytes: Uint8Array): Promise<void> {
+  const connection = await connecting;
   let offset = 0;
   while (offset < bytes.length) {
     offset += await connection.write(bytes.subarray(offset));
@@ -150,6 +155,7 @@ worker.onerror = (event: ErrorEvent) => {
 
 /** Read host frames: the first is `start`, the rest are tool replies. */
 async function readHost(): Promise<void> {
+  const connection = await connecting;
   const buffer = new Uint8Array(1 << 16);
   let pendingText = "";
   while (true) {
