@@ -50,10 +50,12 @@ class Sandbox:
         limits: Limits | None = None,
         approve: Approver | None = None,
         typecheck: bool = False,
+        output_type: Any = None,
         deno_path: str | os.PathLike[str] | None = None,
     ) -> None:
         self.toolbox = Toolbox(tools)
         self.typecheck = typecheck
+        self.output_type = output_type
         self._checker: TypeChecker | None = None
         self._declarations: str | None = None
         self.limits = limits if limits is not None else Limits()
@@ -130,8 +132,10 @@ class Sandbox:
     def declarations(self, *, output_type: Any = None) -> str:
         """The TypeScript the model sees: every tool's types and ``external_*`` function.
 
-        With ``output_type``, ``final_answer`` is declared with that type.
+        ``final_answer`` is declared with ``output_type``, or else the sandbox's own.
         """
+        if output_type is None:
+            output_type = self.output_type
         if output_type is not None:
             return render_declarations(self.toolbox, output_type=output_type)
         if self._declarations is None:
@@ -141,7 +145,8 @@ class Sandbox:
     async def check(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:
         """Type-check a script against the declarations; never runs it.
 
-        Diagnostics are in the script's own lines. The checker is a warm ``deno lsp`` kept
+        ``final_answer`` is typed as in ``declarations(output_type=...)``. Diagnostics
+        are in the script's own lines. The checker is a warm ``deno lsp`` kept
         for the sandbox's lifetime (``close()`` stops it).
         """
         declarations = self.declarations(output_type=output_type)

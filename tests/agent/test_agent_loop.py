@@ -16,7 +16,6 @@ from seed_tools import CITY_TOOLS, MATH_TOOLS
 
 from tsact import ApprovalRequest, tool
 from tsact.agent import Agent
-from tsact.agent._agent import _sandbox_accepts_typecheck
 from tsact.agent._prompt import LAST_STEP_NOTICE
 
 pytestmark = pytest.mark.anyio
@@ -262,7 +261,6 @@ async def test_only_the_first_script_of_a_reply_runs(
     assert messages[-1]["content"].startswith("Not run: only the first execute_typescript call")
 
 
-@pytest.mark.skipif(not _sandbox_accepts_typecheck(), reason="the sandbox has no type-checking yet")
 async def test_type_errors_caught_before_running(
     server: FakeOpenAI, make_agent: AgentFactory
 ) -> None:

@@ -66,6 +66,23 @@ def test_final_answer_is_typed_with_the_output_type(sandbox: Sandbox) -> None:
     ) in text
 
 
+async def test_a_sandbox_output_type_types_final_answer_in_checks_and_runs() -> None:
+    class Answer(BaseModel):
+        total: int
+
+    sandbox = Sandbox(ALL, typecheck=True, output_type=Answer)
+    try:
+        assert sandbox.declarations() == Sandbox(ALL).declarations(output_type=Answer)
+        record = await sandbox.run("final_answer({ total: 'many' })")
+        assert record.error is not None and record.error.kind == "type"
+        [diagnostic] = record.error.diagnostics
+        assert (diagnostic.line, diagnostic.code) == (1, 2322)
+        record = await sandbox.run("final_answer({ total: 3 })")
+        assert (record.status, record.result, record.final_answer) == ("ok", {"total": 3}, True)
+    finally:
+        sandbox.close()
+
+
 @pytest.mark.parametrize(
     ("source", "line", "column", "code", "fragment"),
     [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import inspect
 import math
 import os
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
@@ -16,7 +15,6 @@ import openai
 
 from .._events import Approver
 from .._limits import Limits
-from .._record import Diagnostic
 from .._sandbox import Sandbox
 from .._tools import Tool
 from ._events import AgentEvent, AgentEventHandler
@@ -30,22 +28,6 @@ from ._subagent import agent_tool
 _RESERVED_SETTINGS = frozenset(
     {"model", "messages", "tools", "tool_choice", "stream", "stream_options", "n"}
 )
-
-
-def _sandbox_accepts_typecheck() -> bool:
-    return "typecheck" in inspect.signature(Sandbox.__init__).parameters
-
-
-class _AgentSandbox(Sandbox):
-    """A sandbox whose type checks declare ``final_answer`` with the agent's output type,
-    as the model's prompt does (``Sandbox.run`` checks with ``check(source)``)."""
-
-    answer_type: Any = None
-
-    async def check(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:
-        """Type-check against the declarations, ``final_answer`` typed by the agent."""
-        typed = output_type if output_type is not None else self.answer_type
-        return await super().check(source, output_type=typed)
 
 
 class Agent:
@@ -64,8 +46,7 @@ class Agent:
         max_steps: model calls allowed per run.
         limits: per-execution limits of the sandbox.
         typecheck: type-check each script before it runs; type errors come back to the
-            model as diagnostics. Passed to the sandbox when it supports type-checking;
-            ``agent.typecheck`` says whether it is in force.
+            model as diagnostics.
         output_type: a type (pydantic model, dataclass, ``list[int]``...) the final answer
             must match; ``final_answer`` is declared with it and answers are validated on
             the host, the model being told what to fix.
@@ -74,7 +55,8 @@ class Agent:
         approve: called for every call of a ``requires_approval`` tool with an
             ``ApprovalRequest``; returns (or awaits) ``True`` to let it run.
         sandbox: a ready ``Sandbox`` to use instead of ``tools``/``limits``/``approve``/
-            ``typecheck``.
+            ``typecheck``; give it the same ``output_type`` so that its type checks
+            declare ``final_answer`` as the prompt does.
         model_settings: extra arguments of every chat completion request
             (``temperature``, ``max_tokens``, ``seed``...).
         stream: stream model replies; by default ``run_stream`` does and ``run`` does not.
@@ -144,14 +126,16 @@ class Agent:
             if not isinstance(sandbox, Sandbox):
                 raise ValueError(f"sandbox must be a tsact.Sandbox, got {type(sandbox).__name__}")
             self.sandbox = sandbox
-            self.typecheck = bool(getattr(sandbox, "typecheck", False))
+            self.typecheck = sandbox.typecheck
         else:
-            options: dict[str, Any] = {"limits": limits, "approve": approve}
-            if _sandbox_accepts_typecheck():
-                options["typecheck"] = typecheck
-            self.sandbox = _AgentSandbox(tools, **options)
-            self.sandbox.answer_type = output_type
-            self.typecheck = typecheck and _sandbox_accepts_typecheck()
+            self.sandbox = Sandbox(
+                tools,
+                limits=limits,
+                approve=approve,
+                typecheck=typecheck,
+                output_type=output_type,
+            )
+            self.typecheck = typecheck
         self.limits = self.sandbox.limits
 
         if client is not None:
