@@ -13,6 +13,7 @@ from tsact import (
     ApprovalRequest,
     Limits,
     Sandbox,
+    Tool,
     ToolCallFinished,
     ToolCallStarted,
     ToolError,
@@ -132,6 +133,22 @@ async def test_a_tool_can_raise_a_declared_error_code() -> None:
     assert record.tool_calls[0].error_code == "refused"
     with pytest.raises(ValueError, match="ToolError code must be one of"):
         ToolError("x", code="bogus")
+
+
+async def _doubled(value: int) -> int:
+    await anyio.sleep(0.01)
+    return value * 2
+
+
+async def test_a_sync_function_returning_a_coroutine_is_awaited_on_the_loop() -> None:
+    later = Tool.from_schema(
+        "later",
+        "Double n, through a coroutine made by a plain function.",
+        {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]},
+        lambda args: _doubled(args["n"]),
+    )
+    record = await Sandbox([later]).run("return await external_later({ n: 21 })")
+    assert (record.status, record.result) == ("ok", 42), record.error
 
 
 async def test_sync_tools_run_in_a_worker_thread(sandbox: Sandbox) -> None:
