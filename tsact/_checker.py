@@ -2,7 +2,8 @@
 
 ``deno check`` of a new file costs most of a second (it boots the compiler every
 time). A language server keeps the compiler warm: each check replaces one in-memory
-document (the declarations, then the script wrapped in an async function) and pulls
+document (the declarations, then the script wrapped in an async function, as a
+module whose declarations shadow the globals the sandbox removes) and pulls
 its diagnostics (``textDocument/diagnostic``), in about 10 ms once warm. The server
 only analyses text; nothing is executed, and the document never touches the disk.
 
@@ -28,6 +29,33 @@ from typing import IO, Any
 from ._record import Diagnostic
 
 WRAPPER_HEAD = "async function __tsact_main() {"
+# The globals the worker prelude removes or refuses (deno_runtime/worker.ts, lockDown),
+# which Deno's own types still declare. The checker's document is a module, so these
+# module-level declarations shadow the global ones: using one is a type error whose
+# message says why, instead of a failure halfway through the run.
+REMOVED_GLOBALS = (
+    "Deno",
+    "fetch",
+    "postMessage",
+    "close",
+    "Worker",
+    "SharedWorker",
+    "WebAssembly",
+    "caches",
+    "BroadcastChannel",
+    "WebSocket",
+    "WebSocketStream",
+    "EventSource",
+    "localStorage",
+    "sessionStorage",
+    "importScripts",
+    "process",
+)
+SHADOWS = "".join(
+    f'declare const {name}: {{ readonly "{name} is not available in the tsact sandbox: '
+    'reach the outside through the external_* functions": never };\n'
+    for name in REMOVED_GLOBALS
+)
 REQUEST_TIMEOUT_S = 60.0
 ERROR = 1  # LSP DiagnosticSeverity.Error; hints such as "declared but never read" are dropped
 
@@ -103,9 +131,9 @@ class TypeChecker:
                 self._opened = False
                 self._start()
             assert self._home is not None
-            prefix = declarations.rstrip("\n") + "\n" + WRAPPER_HEAD + "\n"
+            prefix = declarations.rstrip("\n") + "\n" + SHADOWS + WRAPPER_HEAD + "\n"
             offset = prefix.count("\n")
-            text = prefix + source + "\n}\n"
+            text = prefix + source + "\n}\nexport {};\n"
             uri = (self._home / "script.ts").as_uri()
             version = next(self._versions)
             if not self._opened:

@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from tsact import Sandbox
+from tsact._checker import REMOVED_GLOBALS
 
 from .tools import ALL
 
@@ -152,12 +153,47 @@ VALID = [
     "await external_echo();\nawait external_echo({ value: [1, 'a'] });\n"
     "await external_thread_name();",
     "const m = new Map<string, number>();\nm.set('a', 1);\nreturn [...m.entries()]",
+    # the web globals the sandbox keeps; a local name may reuse a removed global's name
+    "setTimeout(() => {}, 1);\nconst bytes = new TextEncoder().encode('x');\n"
+    "const url = new URL('https://example.com/a');\nconst fetch = (s: string) => s.length;\n"
+    "return [crypto.randomUUID(), structuredClone({ a: 1 }), bytes.length, url.host, "
+    "atob('eA=='), fetch('abc'), typeof Deno]",
 ]
 
 
 @pytest.mark.parametrize("source", VALID)
 async def test_valid_scripts_have_no_false_alarms(sandbox: Sandbox, source: str) -> None:
     assert await sandbox.check(source) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        ("const page = await fetch('https://example.com');\nreturn page.status;", "fetch"),
+        ("return Deno.readTextFileSync('/etc/passwd');", "Deno"),
+        ("new WebAssembly.Module(new Uint8Array(8));", "WebAssembly"),
+        ("localStorage.setItem('k', 'v');", "localStorage"),
+        ("process.exit(1);", "process"),
+        ("new Worker('data:,1');", "Worker"),
+    ],
+)
+async def test_globals_the_sandbox_removes_are_type_errors(
+    sandbox: Sandbox, source: str, name: str
+) -> None:
+    [diagnostic] = await sandbox.check(source)
+    assert diagnostic.line == 1
+    assert f"{name} is not available in the tsact sandbox" in diagnostic.message
+    record = await sandbox.run("await external_echo();\n" + source)
+    assert record.error is not None and record.error.kind == "type"
+    assert record.tool_calls == []  # nothing ran, not even the call before
+
+
+def test_the_checker_shadows_every_global_the_worker_removes() -> None:
+    worker = (Path(__file__).parents[2] / "deno_runtime" / "worker.ts").read_text()
+    block = worker[worker.index("function lockDown") :]
+    listed = block[block.index("[") + 1 : block.index("]")]
+    removed = {name.strip().strip('"') for name in listed.split(",") if name.strip()}
+    assert removed | {"fetch"} == set(REMOVED_GLOBALS)
 
 
 async def test_a_type_error_record_runs_nothing(sandbox: Sandbox) -> None:
