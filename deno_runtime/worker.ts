@@ -19,6 +19,8 @@
 /// <reference lib="deno.worker" />
 import { formatArgs } from "./console_format.ts";
 import { createFuelMeter, type FuelMeter } from "./fuel_meter.ts";
+// The globals removed below; the host's type checker reads the same list.
+import REMOVED_GLOBALS from "./removed_globals.json" with { type: "json" };
 import type {
   FromWorker,
   ScriptError,
@@ -374,25 +376,7 @@ function refuse(what: string): () => never {
 
 /** Remove every way out of the sandbox that a Worker would otherwise have. */
 function lockDown(): void {
-  for (
-    const name of [
-      "Deno",
-      "postMessage",
-      "close",
-      "Worker",
-      "SharedWorker",
-      "WebAssembly",
-      "caches",
-      "BroadcastChannel",
-      "WebSocket",
-      "WebSocketStream",
-      "EventSource",
-      "localStorage",
-      "sessionStorage",
-      "importScripts",
-      "process",
-    ]
-  ) {
+  for (const name of REMOVED_GLOBALS) {
     try {
       delete scope[name];
     } catch {

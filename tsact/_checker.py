@@ -14,6 +14,7 @@ event loop and any thread (``Sandbox.run_sync`` starts a new loop each time).
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 import os
@@ -26,36 +27,32 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import IO, Any
 
+from ._deno import runtime_dir
 from ._record import Diagnostic
 
 WRAPPER_HEAD = "async function __tsact_main() {"
-# The globals the worker prelude removes or refuses (deno_runtime/worker.ts, lockDown),
-# which Deno's own types still declare. The checker's document is a module, so these
-# module-level declarations shadow the global ones: using one is a type error whose
-# message says why, instead of a failure halfway through the run.
-REMOVED_GLOBALS = (
-    "Deno",
-    "fetch",
-    "postMessage",
-    "close",
-    "Worker",
-    "SharedWorker",
-    "WebAssembly",
-    "caches",
-    "BroadcastChannel",
-    "WebSocket",
-    "WebSocketStream",
-    "EventSource",
-    "localStorage",
-    "sessionStorage",
-    "importScripts",
-    "process",
-)
-SHADOWS = "".join(
-    f'declare const {name}: {{ readonly "{name} is not available in the tsact sandbox: '
-    'reach the outside through the external_* functions": never };\n'
-    for name in REMOVED_GLOBALS
-)
+
+
+@functools.cache
+def removed_globals() -> tuple[str, ...]:
+    """The globals the worker prelude removes (``removed_globals.json``) or refuses (fetch).
+
+    Deno's own types still declare them. The checker's document is a module, so its
+    module-level declarations of these names shadow the global ones: using one is a
+    type error whose message says why, instead of a failure halfway through the run.
+    """
+    listed = json.loads((runtime_dir() / "removed_globals.json").read_text())
+    return (*listed, "fetch")
+
+
+def _shadows() -> str:
+    return "".join(
+        f'declare const {name}: {{ readonly "{name} is not available in the tsact sandbox: '
+        'reach the outside through the external_* functions": never };\n'
+        for name in removed_globals()
+    )
+
+
 REQUEST_TIMEOUT_S = 60.0
 ERROR = 1  # LSP DiagnosticSeverity.Error; hints such as "declared but never read" are dropped
 
@@ -131,7 +128,7 @@ class TypeChecker:
                 self._opened = False
                 self._start()
             assert self._home is not None
-            prefix = declarations.rstrip("\n") + "\n" + SHADOWS + WRAPPER_HEAD + "\n"
+            prefix = declarations.rstrip("\n") + "\n" + _shadows() + WRAPPER_HEAD + "\n"
             offset = prefix.count("\n")
             text = prefix + source + "\n}\nexport {};\n"
             uri = (self._home / "script.ts").as_uri()
