@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -12,24 +13,34 @@ import pytest
 from anyio.abc import SocketStream
 from anyio.streams.buffered import BufferedByteReceiveStream
 
-from tsact._channel import FrameChannel
+from tsact._channel import FrameChannel, FrameTooLarge
 
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-async def pair(tmp_path: Path) -> AsyncIterator[tuple[FrameChannel, SocketStream]]:
-    """A channel on one end of a unix socket, and the raw other end."""
-    listener = await anyio.create_unix_listener(tmp_path / "c.sock")
-    peer = await anyio.connect_unix(tmp_path / "c.sock")
+@contextlib.asynccontextmanager
+async def _open(
+    path: Path, *, reader_callback: bool, max_frame_bytes: int = 1 << 20
+) -> AsyncIterator[tuple[FrameChannel, SocketStream]]:
+    listener = await anyio.create_unix_listener(path)
+    peer = await anyio.connect_unix(path)
     stream = await listener.accept()
-    channel = FrameChannel(stream, max_frame_bytes=1 << 26)
+    channel = FrameChannel(stream, max_frame_bytes, reader_callback=reader_callback)
     try:
         yield channel, peer
     finally:
         await channel.aclose()
         await peer.aclose()
         await listener.aclose()
+
+
+@pytest.fixture(params=[True, False], ids=["reader-callback", "stream"])
+async def pair(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[tuple[FrameChannel, SocketStream]]:
+    """A channel on one end of a unix socket (read either way), and the raw other end."""
+    async with _open(tmp_path / "c.sock", reader_callback=request.param) as opened:
+        yield opened
 
 
 async def _read_lines(peer: SocketStream, count: int) -> list[bytes]:
@@ -41,7 +52,7 @@ async def test_frames_from_the_loop_and_a_thread_never_interleave(
     pair: tuple[FrameChannel, SocketStream],
 ) -> None:
     channel, peer = pair
-    big = [bytes([65 + n]) * 3_000_000 + b"\n" for n in range(4)]  # far over a socket buffer
+    big = [bytes([65 + n]) * 900_000 + b"\n" for n in range(4)]  # far over a socket buffer
 
     def from_thread(frame: bytes) -> None:
         channel.send_from_thread(frame)
@@ -62,14 +73,14 @@ async def test_a_frame_queues_behind_a_partly_written_one_even_when_there_is_roo
     pair: tuple[FrameChannel, SocketStream],
 ) -> None:
     channel, peer = pair
-    big = b"a" * 2_000_000 + b"\n"
+    big = b"a" * 900_000 + b"\n"
     assert not channel._enqueue(big)  # partly written, the rest waits in the backlog
     head = await peer.receive(65536)  # the socket has room again, and nobody is flushing yet
     assert not channel._enqueue(b"small\n")  # must not jump into the middle of `big`
     async with anyio.create_task_group() as group:
         group.start_soon(channel.send, b"last\n")  # flushes the backlog, then this
         rest = await _read_lines(peer, 3)
-    assert [len(line) for line in rest] == [2_000_000 - len(head), 5, 4]
+    assert [len(line) for line in rest] == [900_000 - len(head), 5, 4]
     assert rest[1:] == [b"small", b"last"]
 
 
@@ -98,3 +109,33 @@ async def test_writes_after_close_are_dropped(pair: tuple[FrameChannel, SocketSt
     await channel.aclose()
     channel.send_from_thread(b"late\n")  # neither raises nor touches a reused descriptor
     await channel.send(b"late\n")
+
+
+async def test_frames_arrive_whole_in_order_then_the_end(
+    pair: tuple[FrameChannel, SocketStream],
+) -> None:
+    channel, peer = pair
+    frames = [b"x" * n for n in (0, 1, 70_000, 3, 300_000, 2)]
+
+    async def send_then_close() -> None:
+        await peer.send(b"".join(frame + b"\n" for frame in frames) + b"tail-without-newline")
+        await peer.send_eof()
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(send_then_close)
+        assert [await channel.receive() for _ in frames] == frames
+        with pytest.raises(anyio.EndOfStream):
+            await channel.receive()
+
+
+@pytest.mark.parametrize("reader_callback", [True, False], ids=["reader-callback", "stream"])
+async def test_a_frame_over_the_limit_ends_reading_after_the_ones_before(
+    tmp_path: Path, reader_callback: bool
+) -> None:
+    async with _open(
+        tmp_path / "c.sock", reader_callback=reader_callback, max_frame_bytes=10_000
+    ) as (channel, peer):
+        await peer.send(b"ok\n" + b"y" * 20_000 + b"\nnever\n")
+        assert await channel.receive() == b"ok"
+        with pytest.raises(FrameTooLarge, match="exceeds 10000 bytes"):
+            await channel.receive()
