@@ -41,6 +41,18 @@ class Sandbox:
     the background, so the next ``run`` skips start-up (an agent's next step boots while
     the model thinks). Every spare still serves exactly one execution; leaving the block
     kills the spare and removes its temp directory.
+
+    Args:
+        tools: ``@tool`` functions, ``Tool`` objects, or plain annotated functions.
+        limits: the limits of every execution (``run`` can override them per call).
+        approve: called for every call of a ``requires_approval`` tool with an
+            ``ApprovalRequest``; returns (or awaits) ``True`` to let it run.
+        typecheck: type-check each script before it runs; a script with type errors
+            comes back as a ``type`` record and nothing runs.
+        output_type: the type of ``final_answer``'s value in the declarations and in
+            type checks (``None``: any JSON value).
+        deno_path: the deno binary; by default ``$TSACT_DENO``, else the ``deno``
+            package's, else the one on ``PATH``.
     """
 
     def __init__(
