@@ -4,8 +4,9 @@ Every figure is set against a floor measured in the same run on the same machine
 - start-up: ``Sandbox.run("return 1")`` vs raw ``deno run`` of a trivial file with the
   sandbox's own flags, cold (a process spawned per run) and with a prewarmed spare
   (``async with Sandbox(...)``, a pause between runs as an agent has while the model thinks);
-- tool calls: 2,000 sequential calls of a trivial sync tool in one script vs a raw
-  Python<->Deno echo over a unix socket (the same kind of channel);
+- tool calls: 2,000 sequential calls of a trivial sync (and async) tool in one script vs
+  a raw Python<->Deno echo over a unix socket (the same kind of channel), from a plain
+  blocking socket; an echo through anyio's stream is shown for reference;
 - 100 concurrent executions: all must be correct; throughput is reported.
 
 Run: ``python bench/sandbox_bench.py``.
@@ -14,6 +15,7 @@ Run: ``python bench/sandbox_bench.py``.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +26,7 @@ import anyio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _table import Row, median, print_table
+from anyio.abc import SocketAttribute
 from anyio.streams.buffered import BufferedByteReceiveStream
 
 from tsact import Limits, Sandbox, tool
@@ -70,6 +73,41 @@ def floor_deno_run(deno: Path, workdir: Path) -> float:
     return median(samples)
 
 
+def floor_echo_blocking(deno: Path, workdir: Path) -> float:
+    """µs of one line echoed by Deno over a unix socket, from a plain blocking Python socket.
+
+    The rawest round trip there is between the two processes: no event loop on either
+    side's reading, nothing but the two system calls and the wake-ups.
+    """
+    script = workdir / "echo.ts"
+    script.write_text(ECHO_TS)
+    path = workdir / "echo-blocking.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.listen(1)
+    process = subprocess.Popen(
+        [str(deno), "run", "--quiet", "--no-config", "--allow-all", str(script), str(path)],
+        env={"DENO_DIR": str(workdir / "dde"), "PATH": "/usr/bin:/bin"},
+    )
+    try:
+        connection, _ = server.accept()
+        line = b'{"jsonrpc":"2.0","id":1,"result":3}\n'
+        start = time.perf_counter()
+        for _ in range(CALLS):
+            connection.sendall(line)
+            received = b""
+            while not received.endswith(b"\n"):
+                received += connection.recv(65536)
+        elapsed = time.perf_counter() - start
+        connection.close()
+        process.wait(timeout=10)
+    finally:
+        process.kill()
+        process.wait()
+        server.close()
+    return elapsed / CALLS * 1e6
+
+
 async def floor_echo(deno: Path, workdir: Path) -> float:
     """Median µs of one line echoed by Deno over a unix socket, from Python with anyio."""
     script = workdir / "echo.ts"
@@ -81,7 +119,6 @@ async def floor_echo(deno: Path, workdir: Path) -> float:
         env={"DENO_DIR": str(workdir / "dde"), "PATH": "/usr/bin:/bin"},
     )
     stream = await listener.accept()
-    from anyio.streams.buffered import BufferedByteReceiveStream
 
     reader = BufferedByteReceiveStream(stream)
     line = b'{"jsonrpc":"2.0","id":1,"result":3}\n'
@@ -112,7 +149,6 @@ async def relay_only(sandbox: Sandbox) -> float:
     spawned = await spawn_sandbox(settings)
     try:
         stream = await spawned.listener.accept()
-        reader = BufferedByteReceiveStream(stream)
         start_frame = StartParams(
             module=script.module_url,
             max_result_bytes=10**6,
@@ -122,18 +158,26 @@ async def relay_only(sandbox: Sandbox) -> float:
             tools=["noop"],
         )
         await stream.send(encode_frame(StartFrame(params=start_frame)))
+        # The host side as raw as the echo floor: the socket in blocking mode, read by a
+        # plain loop (blocking the event loop is fine here: nothing else runs).
+        raw = stream.extra(SocketAttribute.raw_socket)
+        raw.setblocking(True)
         started: float | None = None
         calls = 0
-        while True:
-            line = await reader.receive_until(b"\n", 1 << 24)
-            if b'"method":"tool_call"' in line:
-                started = started or time.perf_counter()
-                at = line.index(b'"id":') + 5
-                call_id = line[at : line.index(b",", at)]
-                await stream.send(b'{"jsonrpc":"2.0","id":' + call_id + b',"result":1}\n')
-                calls += 1
-            elif b'"method":"final"' in line:
-                break
+        pending = b""
+        finished = False
+        while not finished:
+            pending += raw.recv(1 << 16)
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                if b'"method":"tool_call"' in line:
+                    started = started or time.perf_counter()
+                    at = line.index(b'"id":') + 5
+                    call_id = line[at : line.index(b",", at)]
+                    raw.sendall(b'{"jsonrpc":"2.0","id":' + call_id + b',"result":1}\n')
+                    calls += 1
+                elif b'"method":"final"' in line:
+                    finished = True
         assert started is not None
         elapsed = time.perf_counter() - started
         await stream.aclose()
@@ -194,7 +238,17 @@ async def collect() -> list[Row]:
                 "<= 2x raw deno run",
             )
         )
+        raw_us = floor_echo_blocking(deno, workdir)
         echo_us = await floor_echo(deno, workdir)
+        rows.append(
+            Row(
+                "echo through anyio's unix stream",
+                echo_us,
+                raw_us,
+                "us",
+                "for reference: an event loop's own cost per round trip",
+            )
+        )
         for name, kind in (("noop", "sync tool, in a worker thread"), ("anoop", "async tool")):
             record = await sandbox.run(
                 f"let s = 0;\nfor (let i = 0; i < {CALLS}; i++)\n"
@@ -208,7 +262,7 @@ async def collect() -> list[Row]:
                 Row(
                     f"tool call round trip, {kind}",
                     span_ms * 1000 / CALLS,
-                    echo_us,
+                    raw_us,
                     "us",
                     f"<= 2x raw echo ({CALLS} sequential calls)",
                 )
@@ -218,7 +272,7 @@ async def collect() -> list[Row]:
             Row(
                 "  of which the Deno side (host answers at once)",
                 relay_us,
-                echo_us,
+                raw_us,
                 "us",
                 "supervisor + permissions-none Worker relay",
             )
