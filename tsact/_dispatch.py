@@ -4,7 +4,8 @@ A call to a sync tool goes straight from the session to a pool thread, which che
 the arguments, calls the tool and writes the reply to the sandbox itself; the event
 loop only records the outcome. The round trip of a sequential call thus costs one
 thread wake-up and no task switch. Everything else (async tools, approvals, unknown
-tools) runs in one of ``tool_concurrency`` worker tasks on the event loop.
+tools) runs in one of at most ``tool_concurrency`` worker tasks on the event loop,
+started as the first such calls come.
 
 All bookkeeping happens on the event loop, so the record never changes once the
 execution has ended: an answer that arrives later (a sync tool cannot be stopped) is
@@ -34,6 +35,7 @@ from ._tool_calls import (
     call_on_thread,
     checked_arguments,
     failed,
+    validated_arguments,
 )
 from ._toolbox import Toolbox
 from ._tools import Tool
@@ -58,7 +60,8 @@ class ToolDispatcher:
         self._toolbox = toolbox
         self._channel = channel
         self._free = concurrency
-        self._workers = concurrency
+        self._workers = concurrency  # worker tasks not started yet
+        self._group: anyio.abc.TaskGroup | None = None
         self._approve = approve
         self._emit = emit
         self._clock_ms = clock_ms
@@ -70,9 +73,9 @@ class ToolDispatcher:
         self._loop = _asyncio_loop()
 
     def start(self, group: anyio.abc.TaskGroup) -> None:
-        """Start the worker tasks for calls that run on the event loop."""
-        for _ in range(self._workers):
-            group.start_soon(self._serve)
+        """Give the task group that worker tasks start in, one per call on the event loop
+        until there are ``tool_concurrency`` (a script that calls none starts none)."""
+        self._group = group
 
     def submit(self, call: ToolCallRecord) -> None:
         """Run ``call`` now if a slot is free, else when one frees up (in order)."""
@@ -117,6 +120,9 @@ class ToolDispatcher:
             and not tool.requires_approval
         ):
             self._on_thread(self._loop, call, tool)
+        elif self._workers and self._group is not None:
+            self._workers -= 1
+            self._group.start_soon(self._serve, call)  # a new worker, this call first
         else:
             self._queue.send_nowait(call)
 
@@ -149,11 +155,11 @@ class ToolDispatcher:
 
         def job() -> None:
             try:
-                checked = checked_arguments(self._toolbox, tool.name, arguments)
-                if isinstance(checked, Answer):
-                    answer = checked
+                validated = validated_arguments(tool, arguments)
+                if isinstance(validated, Answer):
+                    answer = validated
                 else:
-                    answer = call_on_thread(tool, checked[1], loop)
+                    answer = call_on_thread(tool, validated, loop)
                 answer, frame = answer.encoded(call.id, tool.name)
             except Exception as exc:  # the script must get an answer, whatever failed here
                 message = f"{tool.name}: the host could not answer: {type(exc).__name__}: {exc}"
@@ -166,16 +172,21 @@ class ToolDispatcher:
 
         TOOL_THREADS.submit(job)
 
-    async def _serve(self) -> None:
+    async def _serve(self, first: ToolCallRecord) -> None:
+        await self._answer(first)
         async for call in self._queued:
-            try:
-                answer, frame = (await self._answer_on_loop(call)).encoded(call.id, call.name)
-            except Exception as exc:  # the script must get an answer, whatever failed here
-                message = f"{call.name}: the host could not answer: {type(exc).__name__}: {exc}"
-                answer, frame = failed("tool", message).encoded(call.id, call.name)
-            if call.id in self._running:
-                self._settle(call, answer, None)
-                await self._channel.send(frame)
+            await self._answer(call)
+
+    async def _answer(self, call: ToolCallRecord) -> None:
+        """Answer a call on the event loop and send the reply, unless the run ended."""
+        try:
+            answer, frame = (await self._answer_on_loop(call)).encoded(call.id, call.name)
+        except Exception as exc:  # the script must get an answer, whatever failed here
+            message = f"{call.name}: the host could not answer: {type(exc).__name__}: {exc}"
+            answer, frame = failed("tool", message).encoded(call.id, call.name)
+        if call.id in self._running:
+            self._settle(call, answer, None)
+            await self._channel.send(frame)
 
     async def _answer_on_loop(self, call: ToolCallRecord) -> Answer:
         checked = checked_arguments(self._toolbox, call.name, call.arguments)

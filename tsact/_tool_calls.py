@@ -66,8 +66,14 @@ def checked_arguments(toolbox: Toolbox, name: str, arguments: Any) -> tuple[Tool
     if tool is None:
         known = ", ".join(toolbox.names) or "none"
         return failed("unknown", f"unknown tool {name!r} (tools: {known})")
+    validated = validated_arguments(tool, arguments)
+    return validated if isinstance(validated, Answer) else (tool, validated)
+
+
+def validated_arguments(tool: Tool, arguments: Any) -> Any:
+    """The tool's validated arguments, or the error answer when they are invalid."""
     try:
-        return tool, tool.validate_arguments(arguments)
+        return tool.validate_arguments(arguments)
     except ArgumentsInvalid as exc:
         return failed("validation", f"{tool.name}: invalid arguments: {exc}")
 

@@ -94,6 +94,7 @@ class Tool:
                 f"JSON: {exc}"
             ) from None
         object.__setattr__(self, "_output_adapter", adapter)
+        object.__setattr__(self, "_is_async", inspect.iscoroutinefunction(self.fn))
         if self.input_schema_override is not None:
             validator = jsonschema.Draft202012Validator(self.input_schema_override)
             object.__setattr__(self, "_schema_validator", validator)
@@ -101,7 +102,7 @@ class Tool:
     @property
     def is_async(self) -> bool:
         """True for ``async def`` tools, which run on the event loop (sync ones in a thread)."""
-        return inspect.iscoroutinefunction(self.fn)
+        return cast("bool", self.__dict__["_is_async"])
 
     @property
     def output_adapter(self) -> TypeAdapter[Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import anyio
 import pytest
+from pydantic import BaseModel, field_validator
 
 from tsact import (
     ApprovalRequest,
@@ -133,6 +134,44 @@ async def test_a_tool_can_raise_a_declared_error_code() -> None:
     assert record.tool_calls[0].error_code == "refused"
     with pytest.raises(ValueError, match="ToolError code must be one of"):
         ToolError("x", code="bogus")
+
+
+class Touchy(BaseModel):
+    key: str
+
+    @field_validator("key")
+    @classmethod
+    def _explode(cls, value: str) -> str:
+        raise RuntimeError(
+            f"validator broke on {value!r}"
+        )  # not a ValueError: pydantic lets it out
+
+
+@tool
+def touchy_sync(args: Touchy) -> str:
+    """Never reached: the argument model's validator fails."""
+    return args.key
+
+
+@tool
+async def touchy_async(args: Touchy) -> str:
+    """Never reached: the argument model's validator fails."""
+    return args.key
+
+
+async def test_a_host_side_failure_still_answers_the_script() -> None:
+    record = await Sandbox([touchy_sync, touchy_async]).run(
+        "const out = [];\n"
+        "for (const call of [external_touchy_sync, external_touchy_async]) {\n"
+        "  try { await call({ key: 'k' }) } catch (e) { out.push([e.code, e.message]) }\n"
+        "}\nreturn out"
+    )
+    assert record.status == "ok", record.error
+    assert record.result == [
+        ["tool", f"{name}: the host could not answer: RuntimeError: validator broke on 'k'"]
+        for name in ("touchy_sync", "touchy_async")
+    ]
+    assert [call.error_code for call in record.tool_calls] == ["tool", "tool"]
 
 
 async def _doubled(value: int) -> int:
