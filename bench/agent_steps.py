@@ -39,8 +39,15 @@ sys.path.insert(0, str(ROOT / "tests" / "agent"))
 
 from fake_openai import FakeOpenAI, Reply, approx_tokens, call, code, text  # noqa: E402
 from seed_tools import (  # noqa: E402
+    CITIES_SCRIPT,
+    CITIES_TASK,
     CITY_TOOLS,
     LOG_TOOLS,
+    LOGS_ANSWER,
+    LOGS_SCRIPT,
+    LOGS_TASK,
+    MATH_SCRIPT,
+    MATH_TASK,
     MATH_TOOLS,
     POPULATIONS,
 )
@@ -70,44 +77,6 @@ def tokenizer() -> tuple[str, Callable[[str], int]]:
         return total
 
     return "o200k_base (bpe-openai)", count
-
-
-# --- the seed tasks -------------------------------------------------------------------
-
-MATH_TASK = "Compute (7 + 5) * 9 with the math tools, and give the current UTC time."
-MATH_SCRIPT = """\
-const sum = await external_AddNumbers({ left: 7, right: 5 });
-const product = await external_MultiplyNumbers({ left: sum, right: 9 });
-final_answer({ result: product, utc_time: new Date().toISOString() });
-"""
-
-CITIES_TASK = (
-    "What's the total population of the 5 largest cities in Vietnam? "
-    "Include the standard deviation."
-)
-CITIES_SCRIPT = """\
-const names = await external_search_cities({ country: "Vietnam" });
-const pops = await Promise.all(
-  names.map(async (city) => ({ city, population: await external_get_population({ city }) })),
-);
-const top = pops.sort((a, b) => b.population - a.population).slice(0, 5);
-const total = top.reduce((sum, c) => sum + c.population, 0);
-const mean = total / top.length;
-const variance = top.reduce((sum, c) => sum + (c.population - mean) ** 2, 0) / top.length;
-final_answer({ cities: top.map((c) => c.city), total, stddev: Math.sqrt(variance) });
-"""
-
-LOGS_TASK = "Analyse this week's error logs: which modules fail most?"
-LOGS_SCRIPT = """\
-const logs = await external_fetch_logs({});
-const errors = logs.filter((log) => log.level === "ERROR");
-const byModule: Record<string, number> = {};
-for (const log of errors) byModule[log.module] = (byModule[log.module] ?? 0) + 1;
-const top = Object.entries(byModule).sort((a, b) => b[1] - a[1]).slice(0, 3);
-console.log(`records: ${logs.length}, errors: ${errors.length}`);
-return { top };
-"""
-LOGS_ANSWER = "Most errors come from gateway (454), payments (452) and auth (274)."
 
 
 @tool

@@ -9,19 +9,23 @@ from datetime import UTC, datetime
 import pytest
 from fake_openai import EXECUTE, FakeOpenAI, code, text
 from pydantic import BaseModel
-from seed_tools import CITY_TOOLS, LOG_COUNT, LOG_TOOLS, MATH_TOOLS, POPULATIONS, generate_logs
+from seed_tools import (
+    CITIES_SCRIPT,
+    CITY_TOOLS,
+    LOG_COUNT,
+    LOG_TOOLS,
+    LOGS_SCRIPT,
+    MATH_SCRIPT,
+    MATH_TOOLS,
+    POPULATIONS,
+    generate_logs,
+)
 
 from tsact.agent import Agent
 
 pytestmark = pytest.mark.anyio
 
 AgentFactory = Callable[..., Agent]
-
-MATH_SCRIPT = """\
-const sum = await external_AddNumbers({ left: 7, right: 5 });
-const product = await external_MultiplyNumbers({ left: sum, right: 9 });
-final_answer({ result: product, utc_time: new Date().toISOString() });
-"""
 
 
 async def test_math_seed_takes_one_model_call(server: FakeOpenAI, make_agent: AgentFactory) -> None:
@@ -67,19 +71,6 @@ class CityStats(BaseModel):
     stddev: float
 
 
-CITIES_SCRIPT = """\
-const names = await external_search_cities({ country: "Vietnam" });
-const pops = await Promise.all(
-  names.map(async (city) => ({ city, population: await external_get_population({ city }) })),
-);
-const top = pops.sort((a, b) => b.population - a.population).slice(0, 5);
-const total = top.reduce((sum, c) => sum + c.population, 0);
-const mean = total / top.length;
-const variance = top.reduce((sum, c) => sum + (c.population - mean) ** 2, 0) / top.length;
-final_answer({ cities: top.map((c) => c.city), total, stddev: Math.sqrt(variance) });
-"""
-
-
 async def test_cities_seed_typed_answer_in_one_call(
     server: FakeOpenAI, make_agent: AgentFactory
 ) -> None:
@@ -104,17 +95,6 @@ async def test_cities_seed_typed_answer_in_one_call(
         "total": run.output.total,
         "stddev": run.output.stddev,
     }
-
-
-LOGS_SCRIPT = """\
-const logs = await external_fetch_logs({});
-const errors = logs.filter((log) => log.level === "ERROR");
-const byModule: Record<string, number> = {};
-for (const log of errors) byModule[log.module] = (byModule[log.module] ?? 0) + 1;
-const top = Object.entries(byModule).sort((a, b) => b[1] - a[1]).slice(0, 3);
-console.log(`records: ${logs.length}, errors: ${errors.length}`);
-return { top };
-"""
 
 
 async def test_logs_seed_keeps_the_records_inside_the_script(
