@@ -45,6 +45,7 @@ def removed_globals() -> tuple[str, ...]:
     return (*listed, "fetch")
 
 
+@functools.cache
 def _shadows() -> str:
     return "".join(
         f'declare const {name}: {{ readonly "{name} is not available in the tsact sandbox: '

@@ -146,12 +146,10 @@ class Sandbox:
 
         ``final_answer`` is declared with ``output_type``, or else the sandbox's own.
         """
-        if output_type is None:
-            output_type = self.output_type
-        if output_type is not None:
+        if output_type is not None and output_type is not self.output_type:
             return render_declarations(self.toolbox, output_type=output_type)
-        if self._declarations is None:
-            self._declarations = render_declarations(self.toolbox)
+        if self._declarations is None:  # the sandbox's own: rendered once, checked often
+            self._declarations = render_declarations(self.toolbox, output_type=self.output_type)
         return self._declarations
 
     async def check(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:
