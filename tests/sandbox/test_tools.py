@@ -215,19 +215,20 @@ async def test_concurrency_is_bounded_by_tool_concurrency(sandbox: Sandbox) -> N
 @pytest.mark.parametrize("name", ["slow_sync", "slow_async"])
 async def test_calls_beyond_the_bound_wait_their_turn_in_order(sandbox: Sandbox, name: str) -> None:
     GAUGE.peak = 0
+    # the long call outlasts the four short ones even on a machine that stalls
     record = await sandbox.run(
-        f"return await Promise.all([80, 10, 10, 10, 10].map((ms) => external_{name}({{ ms }})))",
+        f"return await Promise.all([800, 10, 10, 10, 10].map((ms) => external_{name}({{ ms }})))",
         limits=Limits(tool_concurrency=2),
     )
-    assert record.result == [80, 10, 10, 10, 10]
+    assert record.result == [800, 10, 10, 10, 10]
     assert GAUGE.peak == 2
     calls = record.tool_calls
     assert [c.status for c in calls] == ["ok"] * 5
-    # the first slot is held by the 80 ms call; the four short ones share the other in turn
+    # the first slot is held by the 800 ms call; the four short ones share the other in turn
     short = calls[1:]
     for before, after in itertools.pairwise(short):
         assert after.started_ms >= before.started_ms + before.duration_ms
-    assert calls[0].duration_ms >= 80
+    assert calls[0].duration_ms >= 800
 
 
 async def test_sequential_sync_calls_are_recorded_in_order(sandbox: Sandbox) -> None:
