@@ -2,11 +2,13 @@
 
 Every figure is set against a floor measured in the same run on the same machine:
 - start-up: ``Sandbox.run("return 1")`` vs raw ``deno run`` of a trivial file with the
-  sandbox's own flags, cold (a process spawned per run) and with a prewarmed spare
-  (``async with Sandbox(...)``, a pause between runs as an agent has while the model thinks);
+  sandbox's own flags (the two alternate, run by run), cold (a process spawned per run)
+  and with a prewarmed spare (``async with Sandbox(...)``, a pause between runs as an
+  agent has while the model thinks);
 - tool calls: 2,000 sequential calls of a trivial sync (and async) tool in one script vs
   a raw Python<->Deno echo over a unix socket (the same kind of channel), from a plain
-  blocking socket; an echo through anyio's stream is shown for reference;
+  blocking socket; an echo through anyio's stream is shown for reference (three rounds of
+  floor and measures, in turn; the median round is reported);
 - 100 concurrent executions: all must be correct; throughput is reported.
 
 Run: ``python bench/sandbox_bench.py``.
@@ -37,6 +39,7 @@ from tsact._script import prepare
 
 RUNS = 30
 CALLS = 2_000
+ROUNDS = 3
 
 ECHO_TS = """
 const conn = await Deno.connect({ transport: "unix", path: Deno.args[0] });
@@ -59,18 +62,14 @@ while (true) {
 """
 
 
-def floor_deno_run(deno: Path, workdir: Path) -> float:
-    """Median ms of raw ``deno run`` with the sandbox's flags on a trivial file."""
+def floor_deno_run(deno: Path, workdir: Path, index: int) -> float:
+    """ms of one raw ``deno run`` with the sandbox's flags on a trivial file."""
     trivial = workdir / "trivial.js"
     trivial.write_text("globalThis.x = 1;\n")
-    flags = run_flags(Limits())
-    samples = []
-    for index in range(RUNS):
-        env = {"DENO_DIR": str(workdir / f"dd{index}"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
-        start = time.perf_counter()
-        subprocess.run([str(deno), *flags, str(trivial)], check=True, env=env)
-        samples.append((time.perf_counter() - start) * 1000)
-    return median(samples)
+    env = {"DENO_DIR": str(workdir / f"dd{index}"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
+    start = time.perf_counter()
+    subprocess.run([str(deno), *run_flags(Limits()), str(trivial)], check=True, env=env)
+    return (time.perf_counter() - start) * 1000
 
 
 def floor_echo_blocking(deno: Path, workdir: Path) -> float:
@@ -186,6 +185,19 @@ async def relay_only(sandbox: Sandbox) -> float:
     return elapsed / calls * 1e6
 
 
+async def tool_round_trip(sandbox: Sandbox, name: str) -> float:
+    """µs per call of ``CALLS`` sequential calls of one tool in one script."""
+    record = await sandbox.run(
+        f"let s = 0;\nfor (let i = 0; i < {CALLS}; i++)\n"
+        f"  s += await external_{name}({{ n: i }});\nreturn s",
+        limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10, fuel=None),
+    )
+    assert record.result == sum(range(CALLS)), record.error
+    calls = record.tool_calls
+    span_ms = calls[-1].started_ms + calls[-1].duration_ms - calls[0].started_ms
+    return span_ms * 1000 / CALLS
+
+
 @tool
 def noop(n: int) -> int:
     """Return n."""
@@ -204,14 +216,16 @@ async def collect() -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        floor_ms = floor_deno_run(deno, workdir)
         sandbox = Sandbox([noop, anoop], limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10))
-        samples = []
-        for _ in range(RUNS):
+        # Floor and measure alternate, so that both see the same moments of a noisy machine.
+        floors, samples = [], []
+        for index in range(RUNS):
+            floors.append(floor_deno_run(deno, workdir, index))
             start = time.perf_counter()
             record = await sandbox.run("return 1")
             samples.append((time.perf_counter() - start) * 1000)
             assert record.result == 1, record.error
+        floor_ms = median(floors)
         rows.append(
             Row(
                 "Sandbox.run('return 1'), cold, median of 30",
@@ -238,40 +252,39 @@ async def collect() -> list[Row]:
                 "<= 2x raw deno run",
             )
         )
-        raw_us = floor_echo_blocking(deno, workdir)
-        echo_us = await floor_echo(deno, workdir)
+        # Rounds of floor and measures, each round a fresh process per figure; the median
+        # round of each figure is reported.
+        measured: dict[str, list[float]] = {}
+        for _ in range(ROUNDS):
+            measured.setdefault("raw", []).append(floor_echo_blocking(deno, workdir))
+            measured.setdefault("anyio", []).append(await floor_echo(deno, workdir))
+            for name in ("noop", "anoop"):
+                measured.setdefault(name, []).append(await tool_round_trip(sandbox, name))
+            measured.setdefault("relay", []).append(await relay_only(sandbox))
+        raw_us = median(measured["raw"])
         rows.append(
             Row(
                 "echo through anyio's unix stream",
-                echo_us,
+                median(measured["anyio"]),
                 raw_us,
                 "us",
                 "for reference: an event loop's own cost per round trip",
             )
         )
         for name, kind in (("noop", "sync tool, in a worker thread"), ("anoop", "async tool")):
-            record = await sandbox.run(
-                f"let s = 0;\nfor (let i = 0; i < {CALLS}; i++)\n"
-                f"  s += await external_{name}({{ n: i }});\nreturn s",
-                limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10, fuel=None),
-            )
-            assert record.result == sum(range(CALLS)), record.error
-            calls = record.tool_calls
-            span_ms = calls[-1].started_ms + calls[-1].duration_ms - calls[0].started_ms
             rows.append(
                 Row(
                     f"tool call round trip, {kind}",
-                    span_ms * 1000 / CALLS,
+                    median(measured[name]),
                     raw_us,
                     "us",
                     f"<= 2x raw echo ({CALLS} sequential calls)",
                 )
             )
-        relay_us = await relay_only(sandbox)
         rows.append(
             Row(
                 "  of which the Deno side (host answers at once)",
-                relay_us,
+                median(measured["relay"]),
                 raw_us,
                 "us",
                 "supervisor + permissions-none Worker relay",

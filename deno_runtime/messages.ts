@@ -38,7 +38,6 @@ export interface ScriptError {
 
 /** Worker -> supervisor. */
 export type FromWorker =
-  | { t: "ready" }
   | { t: "call"; id: number; name: string; args: string }
   | { t: "console"; level: string; text: string }
   | {

@@ -1,17 +1,19 @@
 /**
  * Supervisor: the trusted main module of every sandbox process.
  *
- * Started as `deno run ... supervisor.ts <socket path> <worker URL>` with
- * permission to read this folder and to connect to one unix socket, nothing
- * else. It starts the untrusted Worker (`permissions: "none"`) and connects
- * to the host at the same time, and once the worker's prelude is loaded and
- * the host's `start` frame is in, it revokes its own permissions and hands
- * the script to the worker. From then on it relays: worker messages become
- * JSON-RPC frames to the host, host frames go to the worker.
+ * Started as `deno run ... dist/supervisor.js <socket path> <worker path>`
+ * with permission to read the worker's file and to connect to one unix socket,
+ * nothing else. It reads the worker's code and starts the untrusted Worker
+ * (`permissions: "none"`) from a blob, so the worker never needs to read a
+ * file, and connects to the host at the same time. Once connected it revokes
+ * its own permissions; the host's `start` frame goes to the worker at once
+ * (a message posted before the worker has loaded waits for it). From then on
+ * it relays: worker messages become JSON-RPC frames to the host, host frames
+ * go to the worker.
  *
  * Wire format: JSON-RPC 2.0, one object per line (UTF-8, `\n`-terminated;
  * JSON text never holds a raw newline). Methods: `start` (host ->), and
- * `ready`, `tool_call`, `console`, `final` (-> host). The process's own
+ * `started`, `tool_call`, `console`, `final` (-> host). The process's own
  * stdout/stderr are never part of the protocol.
  *
  * @module
@@ -20,19 +22,23 @@
 /// <reference lib="deno.window" />
 import type { FromWorker, StartParams, ToWorker } from "./messages.ts";
 
-const [socketPath, workerUrl] = Deno.args;
+const [socketPath, workerPath] = Deno.args;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 // This module never awaits at the top level, so the worker's handlers (below) are
 // set before any message can arrive: a message that finds no handler is dropped,
-// and awaiting the connection first lost the worker's "ready" when the connect was
-// slower than the worker's start (a hang until the timeout, seen under load).
-const worker = new Worker(workerUrl, {
-  type: "module",
-  name: "tsact-script",
-  deno: { permissions: "none" },
-});
+// and awaiting the connection first lost the worker's first message when the
+// connect was slower than the worker's start (a hang until the timeout, seen under
+// load).
+const worker = new Worker(
+  URL.createObjectURL(
+    new Blob([Deno.readTextFileSync(workerPath)], {
+      type: "application/javascript",
+    }),
+  ),
+  { type: "module", name: "tsact-script", deno: { permissions: "none" } },
+);
 const connecting = Deno.connect({ transport: "unix", path: socketPath });
 
 let writing: Promise<void> = Promise.resolve();
@@ -76,16 +82,11 @@ async function sendFinal(frameParams: string): Promise<void> {
   exit();
 }
 
-let workerReady = false;
-let startParams: StartParams | null = null;
-
-function maybeStart(): void {
-  if (!workerReady || startParams === null) return;
+/** Drop every permission: from here on this process can only use its open socket. */
+function revokeAll(): void {
   for (const name of ["read", "net", "write", "env", "run", "ffi", "sys"]) {
     Deno.permissions.revokeSync({ name } as Deno.PermissionDescriptor);
   }
-  toWorker({ t: "start", params: startParams });
-  send('{"jsonrpc":"2.0","method":"started","params":{}}');
 }
 
 function isSafeJsonText(value: unknown): value is string {
@@ -96,10 +97,6 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const message = event.data;
   if (finalSent) return;
   switch (message.t) {
-    case "ready":
-      workerReady = true;
-      maybeStart();
-      return;
     case "call":
       if (!isSafeJsonText(message.args)) return;
       send(
@@ -156,7 +153,9 @@ worker.onerror = (event: ErrorEvent) => {
 /** Read host frames: the first is `start`, the rest are tool replies. */
 async function readHost(): Promise<void> {
   const connection = await connecting;
+  revokeAll();
   const buffer = new Uint8Array(1 << 16);
+  let started = false;
   let pendingText = "";
   while (true) {
     const n = await connection.read(buffer);
@@ -166,9 +165,13 @@ async function readHost(): Promise<void> {
     while (newline >= 0) {
       const line = pendingText.slice(0, newline);
       pendingText = pendingText.slice(newline + 1);
-      if (startParams === null) {
-        startParams = JSON.parse(line).params as StartParams;
-        maybeStart();
+      if (!started) {
+        started = true;
+        toWorker({
+          t: "start",
+          params: JSON.parse(line).params as StartParams,
+        });
+        send('{"jsonrpc":"2.0","method":"started","params":{}}');
       } else {
         toWorker({ t: "reply", line });
       }

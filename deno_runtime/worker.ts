@@ -527,4 +527,3 @@ addListener("error", (event: ErrorEvent) => {
   if (event.error === FINAL_SENTINEL) return;
   finishWithError(describeError(event.error ?? event.message));
 });
-post({ t: "ready" });

@@ -67,12 +67,18 @@ def deno_version(binary: Path) -> DenoVersion:
 
 
 def runtime_dir() -> Path:
-    """The folder of the TypeScript that runs inside Deno (installed copy, else the repo's)."""
+    """The folder of the TypeScript that runs inside Deno (installed copy, else the repo's).
+
+    Sandboxes run its bundles in ``dist/`` (built by ``deno task bundle``): plain
+    JavaScript that Deno need not transpile again in every fresh process.
+    """
     here = Path(__file__).resolve().parent
     for candidate in (here / "_deno_runtime", here.parent / "deno_runtime"):
-        if (candidate / "supervisor.ts").is_file():
+        if (candidate / "dist" / "supervisor.js").is_file():
             return candidate
-    raise DenoNotFound(f"tsact's deno_runtime folder is missing next to {here}")
+    raise DenoNotFound(
+        f"tsact's deno_runtime folder (with dist/supervisor.js) is missing next to {here}"
+    )
 
 
 def run_flags(limits: Limits) -> list[str]:
@@ -94,16 +100,17 @@ def run_flags(limits: Limits) -> list[str]:
 
 def sandbox_command(binary: Path, socket_path: Path, limits: Limits) -> list[str]:
     """The full ``deno run`` command of one execution (see DESIGN.md, "Deno command line")."""
-    runtime = runtime_dir()
+    bundles = runtime_dir() / "dist"
+    worker = bundles / "worker.js"
     return [
         str(binary),
         *run_flags(limits),
-        f"--allow-read={runtime},{socket_path}",
+        f"--allow-read={worker},{socket_path}",
         f"--allow-write={socket_path}",
         f"--allow-net=unix:{socket_path}",
-        str(runtime / "supervisor.ts"),
+        str(bundles / "supervisor.js"),
         str(socket_path),
-        (runtime / "worker.ts").as_uri(),
+        str(worker),
     ]
 
 
