@@ -81,6 +81,7 @@ def floor_echo_blocking(deno: Path, workdir: Path) -> float:
     script = workdir / "echo.ts"
     script.write_text(ECHO_TS)
     path = workdir / "echo-blocking.sock"
+    path.unlink(missing_ok=True)
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(path))
     server.listen(1)
@@ -112,6 +113,7 @@ async def floor_echo(deno: Path, workdir: Path) -> float:
     script = workdir / "echo.ts"
     script.write_text(ECHO_TS)
     sock = workdir / "echo.sock"
+    sock.unlink(missing_ok=True)
     listener = await anyio.create_unix_listener(sock)
     process = await anyio.open_process(
         [str(deno), "run", "--quiet", "--no-config", "--allow-all", str(script), str(sock)],
