@@ -4,7 +4,8 @@ Every figure is set against a floor measured in the same run on the same machine
 - start-up: ``Sandbox.run("return 1")`` vs raw ``deno run`` of a trivial file with the
   sandbox's own flags (the two alternate, run by run), cold (a process spawned per run)
   and with a prewarmed spare (``async with Sandbox(...)``, a pause between runs as an
-  agent has while the model thinks);
+  agent has while the model thinks); for reference, a raw ``deno run`` that only starts
+  a one-line Worker and exits when it posts, what any Worker-based sandbox pays;
 - tool calls: 2,000 sequential calls of a trivial sync (and async) tool in one script vs
   a raw Python<->Deno echo over a unix socket (the same kind of channel), from a plain
   blocking socket; an echo through anyio's stream is shown for reference (three rounds of
@@ -62,13 +63,25 @@ while (true) {
 """
 
 
-def floor_deno_run(deno: Path, workdir: Path, index: int) -> float:
-    """ms of one raw ``deno run`` with the sandbox's flags on a trivial file."""
-    trivial = workdir / "trivial.js"
-    trivial.write_text("globalThis.x = 1;\n")
-    env = {"DENO_DIR": str(workdir / f"dd{index}"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
+TRIVIAL_JS = "globalThis.x = 1;\n"
+ONE_WORKER_JS = """
+const code = new Blob(["postMessage(1)"], { type: "application/javascript" });
+const worker = new Worker(URL.createObjectURL(code), {
+  type: "module",
+  deno: { permissions: "none" },
+});
+worker.onmessage = () => Deno.exit(0);
+"""
+
+
+def raw_deno_run(deno: Path, workdir: Path, name: str, source: str) -> float:
+    """ms of one raw ``deno run`` of ``source`` with the sandbox's flags, a fresh DENO_DIR."""
+    program = workdir / name
+    program.write_text(source)
+    deno_dir = tempfile.mkdtemp(dir=workdir)
+    env = {"DENO_DIR": deno_dir, "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
     start = time.perf_counter()
-    subprocess.run([str(deno), *run_flags(Limits()), str(trivial)], check=True, env=env)
+    subprocess.run([str(deno), *run_flags(Limits()), str(program)], check=True, env=env)
     return (time.perf_counter() - start) * 1000
 
 
@@ -220,13 +233,14 @@ async def collect() -> list[Row]:
         workdir = Path(tmp)
         sandbox = Sandbox([noop, anoop], limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10))
         # Floor and measure alternate, so that both see the same moments of a noisy machine.
-        floors, samples = [], []
-        for index in range(RUNS):
-            floors.append(floor_deno_run(deno, workdir, index))
+        floors, samples, one_worker = [], [], []
+        for _ in range(RUNS):
+            floors.append(raw_deno_run(deno, workdir, "trivial.js", TRIVIAL_JS))
             start = time.perf_counter()
             record = await sandbox.run("return 1")
             samples.append((time.perf_counter() - start) * 1000)
             assert record.result == 1, record.error
+            one_worker.append(raw_deno_run(deno, workdir, "one_worker.js", ONE_WORKER_JS))
         floor_ms = median(floors)
         rows.append(
             Row(
@@ -235,6 +249,15 @@ async def collect() -> list[Row]:
                 floor_ms,
                 "ms",
                 "<= 2x raw deno run",
+            )
+        )
+        rows.append(
+            Row(
+                "  no tsact: deno run that starts one Worker",
+                median(one_worker),
+                floor_ms,
+                "ms",
+                "for reference: the Worker's own cost, in any Worker sandbox",
             )
         )
         warm = []
