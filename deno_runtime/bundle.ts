@@ -1,5 +1,5 @@
 /**
- * Build `dist/supervisor.js` and `dist/worker.js`: the runtime as plain
+ * Build `bundled/supervisor.js` and `bundled/worker.js`: the runtime as plain
  * JavaScript, one file per isolate.
  *
  * Every execution starts a fresh process with an empty `DENO_DIR`, so Deno
@@ -54,7 +54,7 @@ export async function sourcesHash(): Promise<string> {
 }
 
 async function bundle(entry: string, hash: string): Promise<void> {
-  const output = new URL(`dist/${entry}.js`, here);
+  const output = new URL(`bundled/${entry}.js`, here);
   const { success, stderr } = await new Deno.Command(Deno.execPath(), {
     args: [
       "bundle",
@@ -82,8 +82,8 @@ async function bundle(entry: string, hash: string): Promise<void> {
 
 if (import.meta.main) {
   const hash = await sourcesHash();
-  Deno.mkdirSync(new URL("dist/", here), { recursive: true });
+  Deno.mkdirSync(new URL("bundled/", here), { recursive: true });
   await bundle("supervisor", hash);
   await bundle("worker", hash);
-  console.log(`deno_runtime/dist: bundled, sources sha256 ${hash}`);
+  console.log(`deno_runtime/bundled: bundled, sources sha256 ${hash}`);
 }

@@ -1,7 +1,7 @@
 /**
  * Supervisor: the trusted main module of every sandbox process.
  *
- * Started as `deno run ... dist/supervisor.js <socket path> <worker path>`
+ * Started as `deno run ... bundled/supervisor.js <socket path> <worker path>`
  * with permission to read the worker's file and to connect to one unix socket,
  * nothing else. It reads the worker's code and starts the untrusted Worker
  * (`permissions: "none"`) from a blob, so the worker never needs to read a

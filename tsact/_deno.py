@@ -69,15 +69,15 @@ def deno_version(binary: Path) -> DenoVersion:
 def runtime_dir() -> Path:
     """The folder of the TypeScript that runs inside Deno (installed copy, else the repo's).
 
-    Sandboxes run its bundles in ``dist/`` (built by ``deno task bundle``): plain
+    Sandboxes run its bundles in ``bundled/`` (built by ``deno task bundle``): plain
     JavaScript that Deno need not transpile again in every fresh process.
     """
     here = Path(__file__).resolve().parent
     for candidate in (here / "_deno_runtime", here.parent / "deno_runtime"):
-        if (candidate / "dist" / "supervisor.js").is_file():
+        if (candidate / "bundled" / "supervisor.js").is_file():
             return candidate
     raise DenoNotFound(
-        f"tsact's deno_runtime folder (with dist/supervisor.js) is missing next to {here}"
+        f"tsact's deno_runtime folder (with bundled/supervisor.js) is missing next to {here}"
     )
 
 
@@ -100,7 +100,7 @@ def run_flags(limits: Limits) -> list[str]:
 
 def sandbox_command(binary: Path, socket_path: Path, limits: Limits) -> list[str]:
     """The full ``deno run`` command of one execution (see DESIGN.md, "Deno command line")."""
-    bundles = runtime_dir() / "dist"
+    bundles = runtime_dir() / "bundled"
     worker = bundles / "worker.js"
     return [
         str(binary),

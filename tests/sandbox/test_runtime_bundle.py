@@ -1,4 +1,4 @@
-"""The bundles sandboxes run (deno_runtime/dist) are built from the sources as they are now."""
+"""The bundles sandboxes run (deno_runtime/bundled) are built from the sources as they are now."""
 
 from __future__ import annotations
 
@@ -30,11 +30,11 @@ def sources_hash(folder: Path) -> str:
 
 @pytest.mark.parametrize("bundle", ["supervisor.js", "worker.js"])
 def test_bundle_is_built_from_the_current_sources(bundle: str) -> None:
-    header = (RUNTIME / "dist" / bundle).read_text().split("\n", 2)[:2]
+    header = (RUNTIME / "bundled" / bundle).read_text().split("\n", 2)[:2]
     found = re.search(r"sources sha256 ([0-9a-f]{64})", header[1])
-    assert found is not None, f"deno_runtime/dist/{bundle} has no sources hash: {header}"
+    assert found is not None, f"deno_runtime/bundled/{bundle} has no sources hash: {header}"
     assert found[1] == sources_hash(RUNTIME), (
-        f"deno_runtime/dist/{bundle} is stale: a runtime source changed since it was built; "
+        f"deno_runtime/bundled/{bundle} is stale: a runtime source changed since it was built; "
         "run `deno task bundle`"
     )
 
