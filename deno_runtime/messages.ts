@@ -13,7 +13,11 @@ export interface StartParams {
   module: string;
   /** Largest JSON text of the script's result or of one call's arguments, in bytes. */
   maxResultBytes: number;
-  /** Console text kept per execution; one longer line is cut before it is sent. */
+  /**
+   * Console text kept per execution. A console line over half of it (the
+   * host's per-line cap) is cut to that many UTF-8 bytes before it is sent; an
+   * error's name, message and stack share that cap (at least 64 KiB).
+   */
   maxOutputBytes: number;
   /** Fuel budget, or null when metering is off. */
   fuel: number | null;

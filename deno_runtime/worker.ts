@@ -65,7 +65,56 @@ function lazyGlobal(name: string): () => unknown {
 }
 const originalSetTimeout = lazyGlobal("setTimeout");
 const originalSetInterval = lazyGlobal("setInterval");
-const utf8 = new TextEncoder();
+const encodeUtf8: (text: string) => Uint8Array = TextEncoder.prototype.encode
+  .bind(new TextEncoder());
+const decodeUtf8: (bytes: Uint8Array) => string = TextDecoder.prototype.decode
+  .bind(new TextDecoder());
+const { ceil, floor, max } = Math;
+
+/**
+ * The UTF-8 size of `text` if it is over `limit` bytes, else 0. A UTF-16 unit
+ * takes at most 3 bytes, so text that surely fits is not encoded.
+ */
+function bytesOver(text: string, limit: number): number {
+  if (text.length * 3 <= limit) return 0;
+  const size = encodeUtf8(text).length;
+  return size > limit ? size : 0;
+}
+
+/** What stands for the middle of a cut text (the host's own cuts write the same). */
+function omitted(bytes: number): string {
+  return `\n[... ${bytes} bytes omitted ...]\n`;
+}
+
+/**
+ * `text` within `cap` UTF-8 bytes, marker included (unless the cap is smaller
+ * than the marker): its head and tail, cut between characters, around a
+ * marker that counts the bytes left out. The host keeps a console line of up
+ * to its cap whole, and bounds the frames it accepts by these cuts (JSON
+ * escaping grows text at most 6x: `max_frame_bytes` in `tsact/_execution.py`).
+ */
+function cutText(text: string, cap: number): string {
+  if (!bytesOver(text, cap)) return text;
+  const bytes = encodeUtf8(text);
+  const room = max(0, cap - omitted(bytes.length).length);
+  let headEnd = floor(room / 2);
+  while (headEnd > 0 && (bytes[headEnd] & 0xc0) === 0x80) headEnd--;
+  let tailStart = bytes.length - ceil(room / 2);
+  while (tailStart < bytes.length && (bytes[tailStart] & 0xc0) === 0x80) {
+    tailStart++;
+  }
+  return decodeUtf8(bytes.subarray(0, headEnd)) +
+    omitted(tailStart - headEnd) +
+    decodeUtf8(bytes.subarray(tailStart));
+}
+
+/** The most UTF-8 bytes of one console line: the host's per-line cap. */
+function lineCap(): number {
+  return params ? max(floor(params.maxOutputBytes / 2), 1) : 1;
+}
+
+/** An error's name, message and stack share a line's cap, but never less than this. */
+const ERROR_TEXT_FLOOR = 1 << 16;
 
 /** Thrown into the script when a tool call fails, is refused or is invalid. */
 class ToolError extends ErrorClass {
@@ -161,7 +210,15 @@ function describeError(error: unknown): ScriptError {
 function finishWithError(error: ScriptError): void {
   if (finished) return;
   finished = true;
-  post({ t: "final", ok: false, error, fuelUsed: fuelUsed() });
+  // The stack repeats the name and message: it gets half of the shared cap.
+  const quarter = floor(max(lineCap(), ERROR_TEXT_FLOOR) / 4);
+  const cut: ScriptError = {
+    kind: error.kind,
+    name: cutText(error.name, quarter),
+    message: cutText(error.message, quarter),
+    stack: error.stack === null ? null : cutText(error.stack, 2 * quarter),
+  };
+  post({ t: "final", ok: false, error: cut, fuelUsed: fuelUsed() });
 }
 
 function finishWithValue(value: unknown, finalAnswer: boolean): void {
@@ -182,8 +239,8 @@ function finishWithValue(value: unknown, finalAnswer: boolean): void {
   }
   if (json === undefined) json = "null";
   const limit = params ? params.maxResultBytes : 0;
-  const size = json.length > limit / 3 ? utf8.encode(json).length : json.length;
-  if (size > limit) {
+  const size = bytesOver(json, limit);
+  if (size) {
     finishWithError({
       kind: "limit",
       name: "LimitError",
@@ -238,11 +295,12 @@ function makeExternal(name: string): (args?: unknown) => Promise<unknown> {
         }
       }
       const limit = params ? params.maxResultBytes : 0;
-      if (json.length > limit) {
+      const size = bytesOver(json, limit);
+      if (size) {
         reject(
           new ToolError(
             name,
-            `arguments of external_${name} are ${json.length} characters of JSON, ` +
+            `arguments of external_${name} are ${size} bytes of JSON, ` +
               `over max_result_bytes (${limit})`,
             "limit",
           ),
@@ -306,15 +364,7 @@ function makeConsole(): Console {
     if (finished) return;
     let text = formatArgs(args, inspect);
     if (indent) text = indent + text.replaceAll("\n", "\n" + indent);
-    const limit = params ? params.maxOutputBytes : 0;
-    if (text.length > limit) {
-      // The host keeps at most this much console text anyway: never send more.
-      const half = Math.floor(limit / 2);
-      text = `${text.slice(0, half)}\n[... ${
-        text.length - 2 * half
-      } characters omitted ...]\n${text.slice(text.length - half)}`;
-    }
-    post({ t: "console", level, text });
+    post({ t: "console", level, text: cutText(text, lineCap()) });
   };
   const methods: Record<string, (...args: unknown[]) => void> = {};
   for (const method in consoleLevels) {

@@ -56,10 +56,11 @@ class FrameChannel:
         self._ended = False  # the peer closed, or sent a frame over the limit
         self._too_large = False
         self._waiter: asyncio.Future[None] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        if reader_callback:
-            with contextlib.suppress(RuntimeError):  # another anyio backend: use the stream
-                self._loop = asyncio.get_running_loop()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        """The asyncio loop the channel was opened on; None under another anyio backend."""
+        with contextlib.suppress(RuntimeError):
+            self.loop = asyncio.get_running_loop()
+        self._loop = self.loop if reader_callback else None  # None: read through the stream
         if self._loop is not None:
             self._loop.add_reader(self._socket.fileno(), self._on_readable)
 

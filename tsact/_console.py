@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections import deque
 
+from ._capture import HeadTail
 from ._record import ConsoleEntry
+
+
+def line_cap(limit: int) -> int:
+    """The most UTF-8 bytes one console line keeps: the tail's half of ``limit``.
+
+    The worker cuts longer lines (and error texts) to this before sending them
+    (``cutText`` in ``deno_runtime/worker.ts``, same formula).
+    """
+    return max(limit // 2, 1)
 
 
 class ConsoleCapture:
@@ -13,6 +23,7 @@ class ConsoleCapture:
     def __init__(self, limit: int) -> None:
         self._head_budget = limit - limit // 2
         self._tail_budget = limit // 2
+        self._line_cap = line_cap(limit)
         self._head: list[ConsoleEntry] = []
         self._head_size = 0
         self._tail: deque[tuple[ConsoleEntry, int]] = deque()
@@ -23,19 +34,13 @@ class ConsoleCapture:
 
     def add(self, entry: ConsoleEntry) -> ConsoleEntry:
         """Keep an entry (its text cut if alone it exceeds the budget); return what was kept."""
-        size = len(entry.text.encode("utf-8"))
-        cap = max(self._tail_budget, 1)
-        if size > cap:
-            raw = entry.text.encode("utf-8")
-            half = cap // 2
-            cut = size - 2 * half
-            text = (
-                raw[:half].decode("utf-8", "ignore")
-                + f"\n[... {cut} bytes omitted ...]\n"
-                + raw[size - half :].decode("utf-8", "ignore")
-            )
-            entry = ConsoleEntry(level=entry.level, text=text, t_ms=entry.t_ms)
-            size = 2 * half
+        raw = entry.text.encode("utf-8")
+        size = len(raw)
+        if size > self._line_cap:  # the worker cuts long lines: only a rogue sandbox gets here
+            cut = HeadTail(self._line_cap)
+            cut.add(raw)
+            entry = ConsoleEntry(level=entry.level, text=cut.text(), t_ms=entry.t_ms)
+            size = self._line_cap  # what it keeps, the marker aside
         if not self._tail and self._head_size + size <= self._head_budget:
             self._head.append(entry)
             self._head_size += size

@@ -70,7 +70,7 @@ class ToolDispatcher:
         self._running: dict[int, tuple[ToolCallRecord, float]] = {}  # by id, with start time
         self._closed = False
         self._queue, self._queued = anyio.create_memory_object_stream[ToolCallRecord](math.inf)
-        self._loop = _asyncio_loop()
+        self._loop = channel.loop
 
     def start(self, group: anyio.abc.TaskGroup) -> None:
         """Give the task group that worker tasks start in, one per call on the event loop
@@ -80,7 +80,7 @@ class ToolDispatcher:
     def submit(self, call: ToolCallRecord) -> None:
         """Run ``call`` now if a slot is free, else when one frees up (in order)."""
         if self._closed:
-            _cancel(call)
+            self._cancel(call)
         elif self._free:
             self._free -= 1
             self._run(call)
@@ -95,13 +95,16 @@ class ToolDispatcher:
         self.drain()  # answers already sent count, even if the loop had not seen them yet
         running = [call for call, _ in self._running.values()]
         self._running.clear()
-        for call in running:
-            _cancel(call)
-            self._emit(ToolCallFinished(call))
-        for call in self._waiting:
-            _cancel(call)
+        for call in (*running, *self._waiting):
+            self._cancel(call)
         self._waiting.clear()
         self._queue.close()
+
+    def _cancel(self, call: ToolCallRecord) -> None:
+        """End a call that will not be answered; every ToolCallStarted gets its Finished."""
+        call.status = "cancelled"
+        call.error = CANCELLED
+        self._emit(ToolCallFinished(call))
 
     def drain(self) -> None:
         """Record the outcomes that threads have queued (call on the event loop)."""
@@ -162,8 +165,7 @@ class ToolDispatcher:
                     answer = call_on_thread(tool, validated, loop)
                 answer, frame = answer.encoded(call.id, tool.name)
             except Exception as exc:  # the script must get an answer, whatever failed here
-                message = f"{tool.name}: the host could not answer: {type(exc).__name__}: {exc}"
-                answer, frame = failed("tool", message).encoded(call.id, tool.name)
+                answer, frame = _unanswerable(call, exc)
             duration_ms = round((time.perf_counter() - began) * 1000, 3)
             self._answered.append((call, answer, duration_ms))
             self._channel.send_from_thread(frame)
@@ -182,8 +184,7 @@ class ToolDispatcher:
         try:
             answer, frame = (await self._answer_on_loop(call)).encoded(call.id, call.name)
         except Exception as exc:  # the script must get an answer, whatever failed here
-            message = f"{call.name}: the host could not answer: {type(exc).__name__}: {exc}"
-            answer, frame = failed("tool", message).encoded(call.id, call.name)
+            answer, frame = _unanswerable(call, exc)
         if call.id in self._running:
             self._settle(call, answer, None)
             await self._channel.send(frame)
@@ -200,14 +201,7 @@ class ToolDispatcher:
         return await call_on_loop(tool, validated)
 
 
-def _cancel(call: ToolCallRecord) -> None:
-    call.status = "cancelled"
-    call.error = CANCELLED
-
-
-def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
-    """The running asyncio loop; None under another anyio backend (no thread fast path)."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
+def _unanswerable(call: ToolCallRecord, exc: Exception) -> tuple[Answer, bytes]:
+    """The error answer (and its frame) when answering ``call`` itself failed."""
+    message = f"{call.name}: the host could not answer: {type(exc).__name__}: {exc}"
+    return failed("tool", message).encoded(call.id, call.name)

@@ -23,7 +23,7 @@ import anyio.abc
 
 from ._capture import HeadTail
 from ._channel import FrameChannel, FrameTooLarge
-from ._console import ConsoleCapture
+from ._console import ConsoleCapture, line_cap
 from ._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
 from ._dispatch import ToolDispatcher
 from ._events import (
@@ -47,7 +47,7 @@ from ._protocol import (
     encode_frame,
 )
 from ._record import ConsoleEntry, ErrorInfo, ExecutionRecord, Timings, ToolCallRecord, Versions
-from ._script import PreparedScript, ScriptRejected, map_error, prepare, well_formed
+from ._script import PreparedScript, ScriptRejected, map_error, prepare
 from ._toolbox import Toolbox
 from ._version import __version__
 
@@ -56,6 +56,21 @@ from ._version import __version__
 RUNTIME_ALLOWANCE_MB = 96
 EXIT_GRACE_S = 2.0
 HEAP_LIMIT_EXIT_CODES = {133, -5}  # "Reached heap limit" ends deno with SIGTRAP
+JSON_ESCAPE_GROWTH = 6  # a control character becomes \u00XX in JSON text
+ERROR_TEXT_FLOOR = 64 * 1024  # ERROR_TEXT_FLOOR in deno_runtime/worker.ts
+FRAME_ENVELOPE = 64 * 1024  # a frame's JSON-RPC fields around its text, with room to spare
+
+
+def max_frame_bytes(limits: Limits) -> int:
+    """The longest frame a sandbox that keeps the protocol sends under ``limits``.
+
+    The worker keeps a result or one call's arguments within ``max_result_bytes`` of
+    UTF-8 JSON, sent as is. It cuts a console line to ``line_cap`` bytes, and an
+    error's name, message and stack to that cap (or ERROR_TEXT_FLOOR) together; JSON
+    escaping can grow such text.
+    """
+    text = max(line_cap(limits.max_output_bytes), ERROR_TEXT_FLOOR)
+    return max(limits.max_result_bytes, JSON_ESCAPE_GROWTH * text) + FRAME_ENVELOPE
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,8 @@ class ExecutionSettings:
 
 @dataclass
 class _Outcome:
-    status: str
+    """How the script ended: ok unless ``error`` is set."""
+
     result: Any = None
     final_answer: bool = False
     error: ErrorInfo | None = None
@@ -86,17 +102,21 @@ class _Run:
     started: float = field(default_factory=time.perf_counter)
     record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     outcome: _Outcome | None = None
-    console: ConsoleCapture | None = None
+    console: ConsoleCapture = field(init=False)
+    stdout: HeadTail = field(init=False)
+    stderr: HeadTail = field(init=False)
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
-    stdout: HeadTail | None = None
-    stderr: HeadTail | None = None
     timings: Timings = field(default_factory=Timings)
-    script: PreparedScript | None = None
-    connected: bool = False
     stream_closed: anyio.Event = field(default_factory=anyio.Event)
-    channel: FrameChannel | None = None
+    channel: FrameChannel | None = None  # set once the sandbox connected
     race: anyio.CancelScope | None = None
     dispatcher: ToolDispatcher | None = None
+
+    def __post_init__(self) -> None:
+        limit = self.settings.limits.max_output_bytes
+        self.console = ConsoleCapture(limit)
+        self.stdout = HeadTail(limit)
+        self.stderr = HeadTail(limit)
 
     def now_ms(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 3)
@@ -115,7 +135,7 @@ class _Run:
             self.race.cancel()
 
     def fail(self, kind: str, message: str, **extra: Any) -> None:
-        self.conclude(_Outcome("error", error=ErrorInfo(kind=kind, message=message, **extra)))  # type: ignore[arg-type]
+        self.conclude(_Outcome(error=ErrorInfo(kind=kind, message=message, **extra)))  # type: ignore[arg-type]
 
 
 @dataclass
@@ -181,43 +201,50 @@ async def execute(
 ) -> ExecutionRecord:
     """Run one script in a fresh sandbox and return its record (never raises for the script).
 
+    ``source`` must be well-formed Unicode (``well_formed``; ``Sandbox.run`` makes it so).
     ``spawned`` is a prewarmed process to use (it is closed either way); without it a
     new one is spawned.
     """
-    source = well_formed(source)  # a lone surrogate could not even be written to JSON
     run = _Run(settings, source, on_event)
     limits = settings.limits
-    run.console = ConsoleCapture(limits.max_output_bytes)
-    run.stdout = HeadTail(limits.max_output_bytes)
-    run.stderr = HeadTail(limits.max_output_bytes)
     started_at = datetime.now(UTC).isoformat(timespec="milliseconds")
     try:
+        script: PreparedScript | None = None
         try:
-            run.script = prepare(
+            script = prepare(
                 source, max_source_bytes=limits.max_source_bytes, fuel=limits.fuel is not None
             )
         except ScriptRejected as rejected:
             run.fail(rejected.kind, rejected.message, line=rejected.line, column=rejected.column)
         run.timings.prepare_ms = run.now_ms()
-        if run.outcome is None:
+        if script is not None:
             run.timings.prewarmed = spawned is not None
             if spawned is None:
                 spawned = await spawn_sandbox(settings)
             run.timings.spawn_ms = run.now_ms()
-            await _supervise(run, spawned.process, spawned.listener)
+            await _supervise(run, script, spawned.process, spawned.listener)
     finally:
         with anyio.CancelScope(shield=True):
             if run.channel is not None:
                 await run.channel.aclose()
             if spawned is not None:
                 await spawned.aclose()
+    if run.dispatcher is not None:
+        run.dispatcher.close()  # the outcome closed it, unless the session began after it
     return _build_record(run, started_at)
 
 
 async def _supervise(
-    run: _Run, process: anyio.abc.Process, listener: anyio.abc.SocketListener
+    run: _Run,
+    script: PreparedScript,
+    process: anyio.abc.Process,
+    listener: anyio.abc.SocketListener,
 ) -> None:
-    assert run.stdout is not None and run.stderr is not None
+    """Relay until the first of the script's end, the timeout, memory or exit concludes.
+
+    Each racer ends only by concluding (or by an exception, which propagates), so
+    the run has an outcome whenever this returns.
+    """
     async with anyio.create_task_group() as output:
         output.start_soon(pump, process.stdout, run.stdout)
         output.start_soon(pump, process.stderr, run.stderr)
@@ -226,7 +253,7 @@ async def _supervise(
             race.start_soon(_deadline, run)
             race.start_soon(_memory_guard, run, process.pid)
             race.start_soon(_exit_guard, run, process)
-            race.start_soon(_session, run, listener, race)
+            race.start_soon(_session, run, script, listener, race)
         kill_group(process)
 
 
@@ -248,13 +275,12 @@ async def _memory_guard(run: _Run, pid: int) -> None:
 
 async def _exit_guard(run: _Run, process: anyio.abc.Process) -> None:
     code = await process.wait()
-    if run.connected:
+    if run.channel is not None:
         with anyio.move_on_after(EXIT_GRACE_S):
             await run.stream_closed.wait()
             await anyio.sleep(0)
     if run.outcome is not None:
         return
-    assert run.stderr is not None
     stderr = run.stderr.text()
     if code in HEAP_LIMIT_EXIT_CODES or "heap limit" in stderr or "out of memory" in stderr:
         run.fail(
@@ -272,13 +298,14 @@ async def _exit_guard(run: _Run, process: anyio.abc.Process) -> None:
 
 
 async def _session(
-    run: _Run, listener: anyio.abc.SocketListener, race: anyio.abc.TaskGroup
+    run: _Run,
+    script: PreparedScript,
+    listener: anyio.abc.SocketListener,
+    race: anyio.abc.TaskGroup,
 ) -> None:
-    assert run.script is not None
     limits = run.settings.limits
     stream = await listener.accept()
-    run.connected = True
-    channel = FrameChannel(stream, max_frame_bytes=2 * limits.max_result_bytes + 4 * MiB)
+    channel = FrameChannel(stream, max_frame_bytes=max_frame_bytes(limits))
     run.channel = channel
     run.dispatcher = ToolDispatcher(
         run.settings.toolbox,
@@ -291,7 +318,7 @@ async def _session(
     run.dispatcher.start(race)
     start = StartFrame(
         params=StartParams(
-            module=run.script.module_url,
+            module=script.module_url,
             max_result_bytes=limits.max_result_bytes,
             max_output_bytes=limits.max_output_bytes,
             fuel=limits.fuel,
@@ -333,25 +360,23 @@ async def _session(
                 run.emit(ToolCallStarted(call))
                 run.dispatcher.submit(call)
             elif isinstance(frame, ConsoleFrame):
-                assert run.console is not None
                 entry = ConsoleEntry(
                     level=frame.params.level, text=frame.params.text, t_ms=run.now_ms()
                 )
                 run.emit(ConsoleEvent(run.console.add(entry)))
             elif isinstance(frame, FinalFrame):
-                _finish(run, frame)
+                _finish(run, script, frame)
             elif isinstance(frame, StartedFrame):
                 run.timings.started_ms = run.now_ms()
     finally:
         run.stream_closed.set()
 
 
-def _finish(run: _Run, frame: FinalFrame) -> None:
+def _finish(run: _Run, script: PreparedScript, frame: FinalFrame) -> None:
     params = frame.params
     if params.status == "ok":
         run.conclude(
             _Outcome(
-                "ok",
                 result=params.result,
                 final_answer=params.final_answer,
                 fuel_used=params.fuel_used,
@@ -362,8 +387,7 @@ def _finish(run: _Run, frame: FinalFrame) -> None:
     if payload is None:
         run.fail("internal", "the sandbox reported an error without details")
         return
-    assert run.script is not None
-    mapped = map_error(run.script, payload.message, payload.stack)
+    mapped = map_error(script, payload.message, payload.stack)
     kind = payload.kind if payload.kind in _SCRIPT_KINDS else "runtime"
     name = payload.name or None
     message = mapped.message
@@ -371,7 +395,6 @@ def _finish(run: _Run, frame: FinalFrame) -> None:
         message = f"{name}: {message}"
     run.conclude(
         _Outcome(
-            "error",
             error=ErrorInfo(
                 kind=kind,  # type: ignore[arg-type]
                 message=message,
@@ -388,11 +411,17 @@ def _finish(run: _Run, frame: FinalFrame) -> None:
 _SCRIPT_KINDS = {"syntax", "runtime", "tool", "fuel", "memory", "limit"}
 
 
+def _versions(settings: ExecutionSettings) -> Versions:
+    version = settings.deno_version
+    return Versions(
+        tsact=__version__, deno=version.deno, v8=version.v8, typescript=version.typescript
+    )
+
+
 def type_error_record(
     source: str, settings: ExecutionSettings, error: ErrorInfo, *, duration_ms: float
 ) -> ExecutionRecord:
     """The record of a script refused by the type checker: nothing ran, no tool was called."""
-    version = settings.deno_version
     return ExecutionRecord(
         id=uuid.uuid4().hex,
         source=source,
@@ -401,27 +430,18 @@ def type_error_record(
         duration_ms=round(duration_ms, 3),
         timings=Timings(prepare_ms=round(duration_ms, 3), finished_ms=round(duration_ms, 3)),
         limits=settings.limits,
-        versions=Versions(
-            tsact=__version__, deno=version.deno, v8=version.v8, typescript=version.typescript
-        ),
+        versions=_versions(settings),
         started_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
     )
 
 
 def _build_record(run: _Run, started_at: str) -> ExecutionRecord:
-    outcome = run.outcome or _Outcome(
-        "error", error=ErrorInfo(kind="internal", message="the execution ended without an outcome")
-    )
-    version = run.settings.deno_version
-    assert run.console is not None and run.stdout is not None and run.stderr is not None
-    if not run.timings.finished_ms:
-        run.timings.finished_ms = run.now_ms()
-    if run.dispatcher is not None:
-        run.dispatcher.close()
+    outcome = run.outcome
+    assert outcome is not None  # a refused script failed; _supervise returns concluded
     return ExecutionRecord(
         id=run.record_id,
         source=run.source,
-        status="ok" if outcome.status == "ok" else "error",
+        status="ok" if outcome.error is None else "error",
         result=outcome.result,
         final_answer=outcome.final_answer,
         error=outcome.error,
@@ -433,11 +453,6 @@ def _build_record(run: _Run, started_at: str) -> ExecutionRecord:
         duration_ms=run.now_ms(),
         timings=run.timings,
         limits=run.settings.limits,
-        versions=Versions(
-            tsact=__version__,
-            deno=version.deno,
-            v8=version.v8,
-            typescript=version.typescript,
-        ),
+        versions=_versions(run.settings),
         started_at=started_at,
     )

@@ -58,10 +58,13 @@ __all__ = [
     "OUT",
     "TS_LANGUAGE",
     "Insertion",
+    "TickSites",
     "apply_insertions",
     "fuel_insertions",
+    "node_position",
     "reserved_identifiers",
     "syntax_errors",
+    "tick_sites",
 ]
 
 FUEL_PREFIX: Final = "__tsact"
@@ -170,44 +173,49 @@ _ESCAPE: Final = re.compile(r"\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})")
 # instrumentation
 
 
+@dataclass(frozen=True)
+class TickSites:
+    """Where ticks go in one tree: the bodies of its loops and of its functions."""
+
+    loops: list[tree_sitter.Node]
+    functions: list[tree_sitter.Node]
+
+
+def tick_sites(tree: tree_sitter.Tree) -> TickSites:
+    """Find the loop and function bodies of ``tree``.
+
+    Running the query is most of the pass's cost (~0.5 ms for 200 lines), and both
+    :func:`syntax_errors` and :func:`fuel_insertions` need it: find them once and pass them.
+    """
+    captures = tree_sitter.QueryCursor(_TICK_QUERY).captures(tree.root_node)
+    return TickSites(captures.get("loop", []), captures.get("fn", []))
+
+
 def fuel_insertions(
-    tree: tree_sitter.Tree, source: bytes, *, tick: str = DEFAULT_TICK
+    tree: tree_sitter.Tree,
+    source: bytes,
+    *,
+    tick: str = DEFAULT_TICK,
+    sites: TickSites | None = None,
 ) -> list[Insertion]:
     """Compute the insertions that add one ``tick`` per loop iteration and per function entry.
 
     ``tick`` is a JS expression without a newline. ``tree`` must be an error-free parse of
-    ``source`` (refuse scripts with :func:`syntax_errors` first). The result is sorted by offset;
+    ``source`` (refuse scripts with :func:`syntax_errors` first); ``sites`` are its
+    :func:`tick_sites`, found here if not given. The result is sorted by offset;
     insertions at the same offset must be applied in list order (:func:`apply_insertions` does).
     """
     if "\n" in tick or "\r" in tick:
         message = "tick must be a single line: insertions may not move user lines"
         raise ValueError(message)
+    sites = sites or tick_sites(tree)
     keyed: list[tuple[tuple[int, int, int], Insertion]] = []
-    loops, functions = _tick_sites(tree)
-    for body in loops:
+    for body in sites.loops:
         keyed.extend(_loop_body(body, tick))
-    for body in functions:
+    for body in sites.functions:
         keyed.extend(_function_body(body, source, tick))
     keyed.sort(key=lambda pair: pair[0])
     return [insertion for _, insertion in keyed]
-
-
-_Sites = tuple[tree_sitter.Tree, list[tree_sitter.Node], list[tree_sitter.Node]]
-_last_sites: dict[str, _Sites] = {}  # one entry; a dict so that updates need no `global`
-
-
-def _tick_sites(tree: tree_sitter.Tree) -> tuple[list[tree_sitter.Node], list[tree_sitter.Node]]:
-    """Loop bodies and function bodies of ``tree``, remembered for the last tree asked about.
-
-    Running the query is most of the pass's cost (~0.5 ms for 200 lines) and both
-    :func:`syntax_errors` and :func:`fuel_insertions` need it, in that order, on the same tree.
-    """
-    sites = _last_sites.get("last")  # one read: another thread may replace the entry meanwhile
-    if sites is None or sites[0] is not tree:
-        captures = tree_sitter.QueryCursor(_TICK_QUERY).captures(tree.root_node)
-        sites = (tree, captures.get("loop", []), captures.get("fn", []))
-        _last_sites["last"] = sites
-    return sites[1], sites[2]
 
 
 def apply_insertions(source: bytes, insertions: list[Insertion]) -> str:
@@ -314,7 +322,7 @@ def reserved_identifiers(tree: tree_sitter.Tree, source: bytes) -> list[tuple[in
     for node in captures.get("id", ()):
         name = _identifier_name(source[node.start_byte : node.end_byte])
         if name.lstrip("#").startswith(FUEL_PREFIX):
-            line, col = _position(source, node)
+            line, col = node_position(source, node)
             found.append((line, col, name))
     return sorted(found)
 
@@ -332,20 +340,25 @@ def _unescape(match: re.Match[str]) -> str:
     return chr(code) if code <= _MAX_CODE_POINT else match.group(0)
 
 
-def syntax_errors(tree: tree_sitter.Tree, *, limit: int = 5) -> list[tuple[int, int, str]]:
+def syntax_errors(
+    tree: tree_sitter.Tree, *, limit: int = 5, sites: TickSites | None = None
+) -> list[tuple[int, int, str]]:
     """List the first ``limit`` syntax problems as (line, col, message), 1-based, in order.
 
     tree-sitter recovers from errors by inserting ERROR and MISSING nodes; a script with any must
     be refused (kind ``syntax``), never run uninstrumented or half-instrumented. Also refuses a
     declaration used as an unbraced loop body, which JS rejects but our braces would accept.
+    ``sites`` are the tree's :func:`tick_sites`, found here if not given.
     """
     root = tree.root_node
     source = root.text or b""
     problems = [
-        (*_position(source, node), _error_message(node, source)) for node in _error_nodes(root)
+        (*node_position(source, node), _error_message(node, source)) for node in _error_nodes(root)
     ]
     problems += [
-        (*_position(source, node), _DECLARATION_BODY) for node in _declaration_bodies(tree)
+        (*node_position(source, node), _DECLARATION_BODY)
+        for node in (sites or tick_sites(tree)).loops
+        if node.type in _DECLARATION_KINDS
     ]
     return sorted(problems)[:limit]
 
@@ -361,11 +374,6 @@ def _error_nodes(root: tree_sitter.Node) -> list[tree_sitter.Node]:
             continue
         stack.extend(child for child in node.children if child.has_error)
     return found
-
-
-def _declaration_bodies(tree: tree_sitter.Tree) -> list[tree_sitter.Node]:
-    loops, _ = _tick_sites(tree)
-    return [node for node in loops if node.type in _DECLARATION_KINDS]
 
 
 def _error_message(node: tree_sitter.Node, source: bytes) -> str:
@@ -386,7 +394,7 @@ def _only_comments(rest: bytes) -> bool:
     return not stripped.strip()
 
 
-def _position(source: bytes, node: tree_sitter.Node) -> tuple[int, int]:
+def node_position(source: bytes, node: tree_sitter.Node) -> tuple[int, int]:
     """1-based line and column of a node's start; the column counts UTF-16 units, like V8."""
     row, byte_col = node.start_point
     line_start = node.start_byte - byte_col

@@ -32,7 +32,10 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
         max_source_bytes: largest script accepted, in UTF-8 bytes (kind ``limit``).
         max_output_bytes: console text and each of raw stdout/stderr kept per execution;
             past it the head and tail are kept with a marker saying what was left out.
-        max_result_bytes: largest JSON text of the script's result (kind ``limit``).
+            One console line keeps at most half of it (cut in the middle, with a marker);
+            an error's name, message and stack share that half, or 64 KiB if more.
+        max_result_bytes: largest JSON text, in UTF-8 bytes, of the script's result (kind
+            ``limit``) and of one tool call's arguments (a ``ToolError`` with code ``limit``).
         tool_concurrency: tool calls that run at the same time (``Promise.all``).
     """
 

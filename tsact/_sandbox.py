@@ -12,7 +12,6 @@ import anyio
 import anyio.abc
 
 from ._checker import CheckerError, TypeChecker, format_diagnostics
-from ._declarations import render_declarations
 from ._deno import deno_version, find_deno
 from ._events import Approver, EventHandler
 from ._execution import (
@@ -126,14 +125,22 @@ class Sandbox:
         self._spares.start_soon(boot)
 
     async def _take_spare(self, settings: ExecutionSettings) -> SpawnedSandbox | None:
-        """The booted spare if it fits these limits, and start booting the next one."""
+        """The booted spare if it fits these limits, and start booting the next one.
+
+        A spare that does not fit is closed in the background, so the run's own spawn
+        does not wait for it; the next spare has the sandbox's limits, for the next
+        default run, whatever this run's are.
+        """
         spare, self._spare = self._spare, None
         if spare is not None and (
             spare.memory_mb != settings.limits.memory_mb or spare.process.returncode is not None
         ):
-            await spare.aclose()
+            if self._spares is not None:
+                self._spares.start_soon(spare.aclose)  # shielded: the block's exit awaits it
+            else:
+                await spare.aclose()
             spare = None
-        self._refill(settings)
+        self._refill(self._settings(None))
         return spare
 
     @property
@@ -147,9 +154,9 @@ class Sandbox:
         ``final_answer`` is declared with ``output_type``, or else the sandbox's own.
         """
         if output_type is not None and output_type is not self.output_type:
-            return render_declarations(self.toolbox, output_type=output_type)
+            return self.toolbox.declarations(output_type=output_type)
         if self._declarations is None:  # the sandbox's own: rendered once, checked often
-            self._declarations = render_declarations(self.toolbox, output_type=self.output_type)
+            self._declarations = self.toolbox.declarations(output_type=self.output_type)
         return self._declarations
 
     async def check(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:

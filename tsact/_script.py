@@ -21,8 +21,10 @@ from ._fuel import (
     FUEL_PRELUDE,
     TS_LANGUAGE,
     fuel_insertions,
+    node_position,
     reserved_identifiers,
     syntax_errors,
+    tick_sites,
 )
 
 HEADER = "export default async function __tsact_main(__tsact_meter) {"
@@ -50,14 +52,6 @@ class ScriptRejected(Exception):
         self.message = message
         self.line = line
         self.column = column
-
-
-@dataclass(frozen=True)
-class Insertion:
-    """Text inserted at a character offset of the user's source."""
-
-    offset: int
-    text: str
 
 
 @dataclass
@@ -89,23 +83,13 @@ class SourceMap:
 class PreparedScript:
     """A script ready to run: the module URL the worker imports and how to map back."""
 
-    source: str
     module: str
     source_map: SourceMap
-    lines: list[str]
 
     @property
     def module_url(self) -> str:
         """The wrapped module as a ``data:`` URL (no file read in the sandbox)."""
         return MODULE_URL_PREFIX + base64.b64encode(self.module.encode()).decode()
-
-
-def _position(source: bytes, byte_offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of a byte offset."""
-    before = source[:byte_offset]
-    line = before.count(b"\n") + 1
-    line_start = before.rfind(b"\n") + 1
-    return line, len(before[line_start:].decode("utf-8", "replace")) + 1
 
 
 _FORBIDDEN_QUERY = tree_sitter.Query(
@@ -128,10 +112,10 @@ _FORBIDDEN = {
 def _refuse_forbidden(tree: tree_sitter.Tree, source: bytes) -> None:
     """Refuse imports of any kind (a query in C: no Python walk over the tree)."""
     captures = tree_sitter.QueryCursor(_FORBIDDEN_QUERY).captures(tree.root_node)
-    found = [(node.start_byte, name) for name, nodes in captures.items() for node in nodes]
+    found = [(node, name) for name, nodes in captures.items() for node in nodes]
     if found:
-        offset, name = min(found)
-        line, column = _position(source, offset)
+        node, name = min(found, key=lambda item: (item[0].start_byte, item[1]))
+        line, column = node_position(source, node)  # UTF-16 columns, as V8 counts
         raise ScriptRejected("syntax", _FORBIDDEN[name], line, column)
 
 
@@ -169,7 +153,8 @@ def prepare(source: str, *, max_source_bytes: int, fuel: bool) -> PreparedScript
     if "\x00" in source:
         raise ScriptRejected("syntax", "the script contains a NUL character")
     tree = parse(encoded)
-    errors = syntax_errors(tree, limit=1)
+    sites = tick_sites(tree)
+    errors = syntax_errors(tree, limit=1, sites=sites)
     if errors:
         line, column, message = errors[0]
         raise ScriptRejected("syntax", message, line, column)
@@ -186,15 +171,15 @@ def prepare(source: str, *, max_source_bytes: int, fuel: bool) -> PreparedScript
     insertions = _trailing_expression(tree)
     prologue = ""
     if fuel:
-        insertions += [(item.offset, item.text) for item in fuel_insertions(tree, encoded)]
+        insertions += [
+            (item.offset, item.text) for item in fuel_insertions(tree, encoded, sites=sites)
+        ]
         prologue = FUEL_PRELUDE
     insertions.sort(key=lambda item: item[0])  # stable: same-offset insertions keep their order
-    return _wrap(source, encoded, insertions, prologue)
+    return _wrap(encoded, insertions, prologue)
 
 
-def _wrap(
-    source: str, encoded: bytes, insertions: list[tuple[int, str]], prologue: str
-) -> PreparedScript:
+def _wrap(encoded: bytes, insertions: list[tuple[int, str]], prologue: str) -> PreparedScript:
     source_map = SourceMap()
     header = HEADER + prologue
     source_map.add(1, 0, len(header))
@@ -217,12 +202,7 @@ def _wrap(
         previous = offset
     pieces.append(encoded[previous:].decode("utf-8"))
     pieces.append("\n}\n")
-    return PreparedScript(
-        source=source,
-        module="".join(pieces),
-        source_map=source_map,
-        lines=source.splitlines(),
-    )
+    return PreparedScript(module="".join(pieces), source_map=source_map)
 
 
 _FRAME = re.compile(

@@ -34,6 +34,7 @@ from tsact._fuel import (
     fuel_insertions,
     reserved_identifiers,
     syntax_errors,
+    tick_sites,
 )
 
 PARSER = tree_sitter.Parser(TS_LANGUAGE)
@@ -666,3 +667,10 @@ def test_realistic_script_runs_the_same_with_and_without_ticks(tmp_path: Path) -
     inert = run_metered(tmp_path, text, tick="0")
     assert (inert.value, inert.console) == (first.value, first.console)
     assert inert.fuel == (5 + 13 + 2) * 5  # only the tool calls: searches, pages, summaries
+
+
+def test_sites_found_once_give_the_same_results() -> None:
+    tree, source = parse("for (;;) let x = 1;\nwhile (a) { f(() => 1) }")
+    sites = tick_sites(tree)
+    assert syntax_errors(tree, sites=sites) == syntax_errors(tree)
+    assert fuel_insertions(tree, source, sites=sites) == fuel_insertions(tree, source)

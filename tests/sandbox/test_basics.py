@@ -135,3 +135,11 @@ def test_run_sync_from_threads(sandbox: Sandbox) -> None:
     for thread in threads:
         thread.join()
     assert sorted(results) == [0, 2, 4]  # type: ignore[type-var]
+
+
+async def test_ending_a_timer_that_does_not_exist_warns(sandbox: Sandbox) -> None:
+    record = await sandbox.run("console.timeEnd('x'); return 1")
+    assert record.result == 1
+    assert [(entry.level, entry.text) for entry in record.console] == [
+        ("warn", "Timer 'x' does not exist")
+    ]

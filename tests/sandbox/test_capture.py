@@ -38,3 +38,10 @@ def test_console_capture_marks_the_gap_in_order() -> None:
 
 def entry_is_kept(text: str) -> bool:
     return not text.startswith("[...")
+
+
+def test_console_capture_cuts_a_line_the_worker_did_not() -> None:
+    capture = ConsoleCapture(20)
+    kept = capture.add(ConsoleEntry(level="log", text="a" * 30 + "b" * 30, t_ms=0.0))
+    assert kept.text == "aaaaa\n[... 50 bytes omitted ...]\nbbbbb"
+    assert capture.entries() == [kept]

@@ -125,6 +125,21 @@ async def test_prewarmed_spares_serve_one_execution_each_and_leave_nothing(
     assert timeout.error is not None and timeout.error.kind == "timeout"
 
 
+async def test_a_run_with_other_limits_leaves_a_spare_for_the_default_ones(
+    leak_check: LeakCheck,
+) -> None:
+    async with Sandbox(ALL) as sandbox:
+        await anyio.sleep(0.5)  # the first spare boots
+        heavy = await sandbox.run("return 1", limits=Limits(memory_mb=200))
+        await anyio.sleep(0.5)  # the next spare boots, with the sandbox's own limits
+        default = await sandbox.run("return 2")
+        await anyio.sleep(0.5)
+        other = await sandbox.run("return 3", limits=Limits(memory_mb=200))  # closes it unused
+    assert not heavy.timings.prewarmed and heavy.result == 1
+    assert default.timings.prewarmed and default.result == 2
+    assert not other.timings.prewarmed and other.result == 3
+
+
 async def test_the_type_checker_warms_in_the_block_and_stops_with_it(
     leak_check: LeakCheck,
 ) -> None:

@@ -160,3 +160,20 @@ async def test_lone_surrogates_never_break_the_record() -> None:
     assert from_source.result == 1
     assert from_source.source == "return '\ufffd'.length"
     sandbox.close()
+
+
+async def test_a_nul_character_is_refused(sandbox: Sandbox) -> None:
+    record = await sandbox.run("1\x00")
+    assert record.error is not None and record.error.kind == "syntax"
+    assert record.error.message == "the script contains a NUL character"
+
+
+async def test_refusal_columns_count_utf16_units_like_syntax_errors(sandbox: Sandbox) -> None:
+    # '😀' is one character but two UTF-16 units, as V8 counts columns
+    forbidden = await sandbox.run("const s = '😀😀'; await import('x')")
+    broken = await sandbox.run("const s = '😀😀'; const t = ;")
+    assert forbidden.error is not None and forbidden.error.kind == "syntax"
+    assert "dynamic import() is not available" in forbidden.error.message
+    assert (forbidden.error.line, forbidden.error.column) == (1, 25)  # 23 in code points
+    assert broken.error is not None and broken.error.message == "unexpected '='"
+    assert (broken.error.line, broken.error.column) == (1, 27)  # the '=', in the same units

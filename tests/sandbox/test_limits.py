@@ -7,7 +7,7 @@ import time
 import anyio
 import pytest
 
-from tsact import Limits, Sandbox
+from tsact import ExecutionEvent, Limits, Sandbox, ToolCallFinished, ToolCallStarted
 
 from .conftest import LeakCheck
 from .tools import ALL
@@ -150,3 +150,81 @@ async def test_huge_console_lines_and_arguments_stay_within_limits(sandbox: Sand
     (entry,) = record.console
     assert len(entry.text) < 1_100_000
     assert "omitted" in entry.text
+
+
+async def test_a_console_line_under_max_output_bytes_is_never_an_internal_error(
+    sandbox: Sandbox,
+) -> None:
+    record = await sandbox.run(
+        "console.log('a'.repeat(9e6)); return 'done'",
+        limits=Limits(timeout_s=20, max_result_bytes=1000, max_output_bytes=10_000_000),
+    )
+    assert record.status == "ok", record.error
+    (entry,) = record.console
+    # cut to the per-line cap (half of max_output_bytes), marker included
+    marker = "\n[... 4000033 bytes omitted ...]\n"
+    assert entry.text == "a" * 2_499_983 + marker + "a" * 2_499_984
+    assert len(entry.text) == 5_000_000
+
+
+async def test_arguments_are_measured_in_utf8_bytes(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "try { await external_echo({ value: '中'.repeat(4_900_000) }) }"
+        " catch (e) { return [(e as ToolError).code, (e as Error).message] }",
+        limits=Limits(timeout_s=20, max_result_bytes=5_000_000),
+    )
+    assert record.status == "ok", record.error
+    assert record.result == [
+        "limit",
+        "arguments of external_echo are 14700012 bytes of JSON, over max_result_bytes (5000000)",
+    ]
+    assert record.tool_calls == []
+
+
+async def test_a_long_console_line_is_cut_once_with_the_exact_count(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "console.log('a'.repeat(5000))", limits=Limits(max_output_bytes=1000)
+    )
+    (entry,) = record.console
+    # 500 bytes per line, marker included: 235 + 30 + 235, and 5000 - 470 bytes left out
+    assert entry.text == "a" * 235 + "\n[... 4530 bytes omitted ...]\n" + "a" * 235
+
+
+async def test_a_cut_console_line_keeps_whole_characters(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "console.log('é' + '中'.repeat(5000) + 'é')", limits=Limits(max_output_bytes=1000)
+    )
+    (entry,) = record.console
+    head, marker, tail = entry.text.split("\n")
+    assert head == "é" + "中" * 77 and tail == "中" * 77 + "é"  # 233 bytes each
+    assert marker == "[... 14538 bytes omitted ...]"  # 15004 - 2 * 233
+    assert len(entry.text.encode()) <= 500
+
+
+async def test_huge_error_texts_are_cut_not_internal(sandbox: Sandbox) -> None:
+    record = await sandbox.run(
+        "const e = new Error('m'.repeat(3e7)); e.name = 'N'.repeat(3e7); throw e",
+        limits=Limits(timeout_s=20, max_output_bytes=1000),
+    )
+    assert record.error is not None and record.error.kind == "runtime"
+    assert "bytes omitted" in record.error.message
+    assert len(record.error.message.encode()) < 40_000  # 16 KiB each for name and message
+
+
+async def test_every_started_call_finishes_even_when_it_waited_for_a_slot(
+    sandbox: Sandbox,
+) -> None:
+    events: list[ExecutionEvent] = []
+    record = await sandbox.run(
+        "await Promise.all([1, 2, 3].map(() => external_slow_async({ ms: 2000 })));",
+        limits=Limits(timeout_s=0.5, tool_concurrency=1),
+        on_event=events.append,
+    )
+    assert record.error is not None and record.error.kind == "timeout"
+    started = [event.call.id for event in events if isinstance(event, ToolCallStarted)]
+    finished = [event.call.id for event in events if isinstance(event, ToolCallFinished)]
+    assert started == [1, 2, 3]
+    assert sorted(finished) == started
+    assert all(
+        event.call.status == "cancelled" for event in events if isinstance(event, ToolCallFinished)
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import tsact._execution as execution
-from tsact import Limits, Sandbox
+from tsact import ExecutionRecord, Limits, Sandbox
 from tsact._deno import sandbox_command
 
 from .conftest import LeakCheck
@@ -43,6 +43,11 @@ Deno.exit(0);
         ("REPEAT:6000000", "internal", "exceeds"),
         ("", "internal", "exited with code 0 before the script finished"),
         (
+            '{"jsonrpc":"2.0","method":"final","params":{"status":"error"}}\\n',
+            "internal",
+            "the sandbox reported an error without details",
+        ),
+        (
             '{"jsonrpc":"2.0","method":"final","params":{"status":"ok","result":7}}\\n',
             None,
             None,
@@ -57,6 +62,29 @@ async def test_rogue_sandbox(
     kind: str | None,
     message: str | None,
 ) -> None:
+    record = await _run_rogue(monkeypatch, tmp_path, sent)
+    if kind is None:
+        assert record.status == "ok" and record.result == 7
+    else:
+        assert record.error is not None
+        assert record.error.kind == kind
+        assert message is not None and message in record.error.message
+
+
+async def test_a_call_of_an_unknown_tool_is_answered_as_unknown(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, leak_check: LeakCheck
+) -> None:
+    sent = '{"jsonrpc":"2.0","id":1,"method":"tool_call","params":{"name":"nope","args":{}}}\\n'
+    record = await _run_rogue(monkeypatch, tmp_path, sent, linger_ms=300)
+    (call,) = record.tool_calls
+    assert call.status == "error" and call.error_code == "unknown"
+    assert call.error is not None and call.error.startswith("unknown tool 'nope'")
+
+
+async def _run_rogue(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sent: str, linger_ms: int = 50
+) -> ExecutionRecord:
+    """Run a script in a sandbox whose process writes ``sent``, waits, and exits."""
     rogue = tmp_path / "rogue.ts"
     rogue.write_text(ROGUE)
 
@@ -71,15 +99,9 @@ async def test_rogue_sandbox(
             str(rogue),
             str(socket_path),
             sent,
-            "50",
+            str(linger_ms),
         ]
 
     monkeypatch.setattr(execution, "sandbox_command", command)
     sandbox = Sandbox([], limits=Limits(max_result_bytes=1000, timeout_s=10))
-    record = await sandbox.run("return 1")
-    if kind is None:
-        assert record.status == "ok" and record.result == 7
-    else:
-        assert record.error is not None
-        assert record.error.kind == kind
-        assert message is not None and message in record.error.message
+    return await sandbox.run("return 1")

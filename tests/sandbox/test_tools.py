@@ -368,3 +368,14 @@ async def test_big_results_written_concurrently_never_interleave() -> None:
     )
     assert record.status == "ok", record.error
     assert record.result == [[2000, True], [3000, True], [4000, True], [5000, True]]
+
+
+async def test_an_approver_that_raises_refuses_the_call() -> None:
+    def approve(request: ApprovalRequest) -> bool:
+        raise RuntimeError("boom")
+
+    record = await Sandbox([delete_file], approve=approve).run(
+        "try { await external_delete_file({ path: 'a' }) }"
+        " catch (e) { return [(e as ToolError).code, (e as Error).message] }"
+    )
+    assert record.result == ["refused", "delete_file: approval failed: RuntimeError: boom"]
