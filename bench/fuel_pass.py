@@ -4,11 +4,12 @@
     python bench/fuel_pass.py --counters   # also every counter strategy in fuel_counters.ts
 
 Loops run in raw Deno (``deno run --no-config --v8-flags=--disallow-code-generation-from-strings``)
-wrapped the way tsact wraps a script: the user's code is the body of an async function whose
-scope holds the counter (``FUEL_PRELUDE``). "off" is the same wrapper with the script left
-uninstrumented. Each process is fresh and timed inside Deno around the script only (start-up
-excluded; a one-shot script pays its own JIT warm-up). Ratios use the fastest of N runs (the
-least disturbed on a shared machine), with the ratio of medians beside it.
+as the module tsact itself builds (``tsact._script.prepare``): the user's code is the body of the
+exported async function whose scope holds the counter (``FUEL_PRELUDE``), called with a real meter.
+"off" is the same module prepared with ``fuel=False``. Each process is fresh and timed inside
+Deno around the script only (start-up excluded; a one-shot script pays its own JIT warm-up).
+Ratios use the fastest of N runs (the least disturbed on a shared machine), with the ratio of
+medians beside it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ import tree_sitter  # noqa: E402
 
 from tsact._fuel import (  # noqa: E402
     DEFAULT_TICK,
-    FUEL_PRELUDE,
     METER_JS,
     TS_LANGUAGE,
     apply_insertions,
@@ -38,6 +38,7 @@ from tsact._fuel import (  # noqa: E402
     reserved_identifiers,
     syntax_errors,
 )
+from tsact._script import prepare  # noqa: E402
 
 SCRIPT_200 = ROOT / "tests" / "fuel" / "orchestration_script.ts"
 DENO_FLAGS = ["--no-config", "--no-prompt", "--v8-flags=--disallow-code-generation-from-strings"]
@@ -65,12 +66,16 @@ LOOPS = {
     ),
 }
 
-TIMED = """
-};
-const __tsact_t0 = performance.now();
-const __tsact_value = await __tsact_main();
-console.log(JSON.stringify({ ms: performance.now() - __tsact_t0, value: __tsact_value }));
+RUNNER = (
+    METER_JS
+    + """import main from "./script.ts";
+const meter = __tsact_fuel_meter(1e12, null);
+const t0 = performance.now();
+const value = await main(meter);
+console.log(JSON.stringify({ ms: performance.now() - t0, value }));
 """
+)
+"""Times the prepared module's default export, as the worker calls it (with its meter)."""
 
 
 def instrument(source: bytes, tree: tree_sitter.Tree) -> str:
@@ -96,18 +101,13 @@ def pass_timings(runs: int = 500) -> tuple[float, float, int]:
     return statistics.median(alone) * 1e3, statistics.median(total) * 1e3, source.count(b"\n")
 
 
-def wrapped(script: str, *, fuel: bool) -> str:
-    source = script.encode()
-    tree = tree_sitter.Parser(TS_LANGUAGE).parse(source)
-    body = instrument(source, tree) if fuel else script
-    return (
-        METER_JS
-        + "const __tsact_meter = __tsact_fuel_meter(1e12, null);\n"
-        + "const __tsact_main = async function () {"
-        + FUEL_PRELUDE
-        + body
-        + TIMED
-    )
+def write_run(directory: Path, script: str, *, fuel: bool) -> Path:
+    """``script`` as tsact's module (``script.ts``) and the runner that times it."""
+    directory.mkdir()
+    module = prepare(script, max_source_bytes=1 << 20, fuel=fuel).module
+    (directory / "script.ts").write_text(module)
+    (directory / "run.ts").write_text(RUNNER)
+    return directory / "run.ts"
 
 
 def deno_ms(path: Path, *args: str) -> float:
@@ -126,10 +126,9 @@ def loop_ratios(reps: int) -> None:
     print("(best = fastest run, the least disturbed on a shared machine; median beside it)")
     print(f"{'workload':46s} {'off ms':>8s} {'on ms':>8s} {'best':>7s} {'median':>7s}")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, script in LOOPS.items():
-            off, on = Path(tmp, "off.ts"), Path(tmp, "on.ts")
-            off.write_text(wrapped(script, fuel=False))
-            on.write_text(wrapped(script, fuel=True))
+        for index, (name, script) in enumerate(LOOPS.items()):
+            off = write_run(Path(tmp, f"off{index}"), script, fuel=False)
+            on = write_run(Path(tmp, f"on{index}"), script, fuel=True)
             times: dict[Path, list[float]] = {off: [], on: []}
             for _ in range(reps):  # interleaved, so machine noise hits both alike
                 for path, samples in times.items():

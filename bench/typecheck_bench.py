@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "examples"))
 from _table import Row, median, print_table  # noqa: E402
 
 from tsact import Sandbox, Tool, tool  # noqa: E402
-from tsact._checker import WRAPPER_HEAD  # noqa: E402
+from tsact._checker import checker_document  # noqa: E402
 
 RUNS = 15
 
@@ -136,7 +136,7 @@ async def collect() -> list[Row]:
         start = time.perf_counter()
         assert await sandbox.check(variant) == []
         warm.append((time.perf_counter() - start) * 1000)
-    text = sandbox.declarations() + WRAPPER_HEAD + "\n" + SCRIPT_30 + "\n}\nexport {};\n"
+    text, _ = checker_document(sandbox.declarations(), SCRIPT_30)  # what the warm one checks
     with tempfile.TemporaryDirectory() as tmp:
         cold = [raw_deno_check(sandbox, text, Path(tmp), index) for index in range(5)]
     sandbox.close()

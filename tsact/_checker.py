@@ -27,7 +27,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import IO, Any
 
-from ._deno import runtime_dir
+from ._deno import runtime_dir, sandbox_environment
 from ._record import Diagnostic
 
 WRAPPER_HEAD = "async function __tsact_main() {"
@@ -54,6 +54,20 @@ def _shadows() -> str:
     )
 
 
+def checker_document(declarations: str, source: str) -> tuple[str, int]:
+    """The text the checker analyses for ``source``, and how many lines precede the script.
+
+    The declarations, the shadows of removed globals, then the script wrapped in an async
+    function (top-level ``await`` and ``return``), as a module. The benchmark checks the
+    same text with ``deno check``.
+    """
+    prefix = declarations.rstrip("\n") + "\n" + _shadows() + WRAPPER_HEAD + "\n"
+    return prefix + source + "\n}\nexport {};\n", prefix.count("\n")
+
+
+DENO_SETTINGS = {"enable": True, "lint": False}
+"""The server's ``deno`` settings: at start and whenever it asks for its configuration."""
+
 REQUEST_TIMEOUT_S = 60.0
 ERROR = 1  # LSP DiagnosticSeverity.Error; hints such as "declared but never read" are dropped
 
@@ -79,13 +93,6 @@ class TypeChecker:
 
     def _start(self) -> subprocess.Popen[bytes]:
         home = Path(tempfile.mkdtemp(prefix=f"tsact-{os.getpid()}-checker-"))
-        env = {
-            "DENO_DIR": str(home / "deno_dir"),
-            "HOME": str(home),
-            "NO_COLOR": "1",
-            "DENO_NO_UPDATE_CHECK": "1",
-            "PATH": "/usr/bin:/bin",
-        }
         try:
             process = subprocess.Popen(
                 [str(self._deno), "lsp", "--quiet"],
@@ -93,7 +100,7 @@ class TypeChecker:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 cwd=home,
-                env=env,
+                env=sandbox_environment(home, home / "deno_dir"),
                 start_new_session=True,
             )
         except OSError as exc:
@@ -112,7 +119,7 @@ class TypeChecker:
                 "processId": os.getpid(),
                 "rootUri": home.as_uri(),
                 "capabilities": {"textDocument": {"diagnostic": {}}},
-                "initializationOptions": {"enable": True, "lint": False},
+                "initializationOptions": DENO_SETTINGS,
             },
         )
         self._notify("initialized", {})
@@ -122,41 +129,53 @@ class TypeChecker:
         """Diagnostics of ``source`` (an async function body) against ``declarations``.
 
         Positions are in the user's own lines and columns (1-based). Blocking: call it
-        from a worker thread in async code.
+        from a worker thread in async code. A server that died since the last check (killed,
+        crashed) is restarted and the check retried once; ``close`` is not undone.
         """
+        text, offset = checker_document(declarations, source)
         with self._lock:
-            if self._process is None or self._process.poll() is not None:
-                self._opened = False
-                self._start()
-            assert self._home is not None
-            prefix = declarations.rstrip("\n") + "\n" + _shadows() + WRAPPER_HEAD + "\n"
-            offset = prefix.count("\n")
-            text = prefix + source + "\n}\nexport {};\n"
-            uri = (self._home / "script.ts").as_uri()
-            version = next(self._versions)
-            if not self._opened:
-                self._notify(
-                    "textDocument/didOpen",
-                    {
-                        "textDocument": {
-                            "uri": uri,
-                            "languageId": "typescript",
-                            "version": version,
-                            "text": text,
-                        }
-                    },
-                )
-                self._opened = True
-            else:
-                self._notify(
-                    "textDocument/didChange",
-                    {
-                        "textDocument": {"uri": uri, "version": version},
-                        "contentChanges": [{"text": text}],
-                    },
-                )
-            report = self._request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+            try:
+                report = self._check(text)
+            except CheckerError:
+                process, finalizer = self._process, self._finalizer
+                closed = finalizer is None or not finalizer.alive
+                if closed or process is None or not _exited(process):
+                    raise
+                report = self._check(text)
         return _to_user_diagnostics(report.get("items", []), offset, source)
+
+    def _check(self, text: str) -> Any:
+        """Send ``text`` as the document (starting the server if needed); its diagnostics."""
+        if self._process is None or self._process.poll() is not None:
+            if self._finalizer is not None:
+                self._finalizer()  # a dead server's temp directory
+            self._opened = False
+            self._start()
+        assert self._home is not None
+        uri = (self._home / "script.ts").as_uri()
+        version = next(self._versions)
+        if not self._opened:
+            self._notify(
+                "textDocument/didOpen",
+                {
+                    "textDocument": {
+                        "uri": uri,
+                        "languageId": "typescript",
+                        "version": version,
+                        "text": text,
+                    }
+                },
+            )
+            self._opened = True
+        else:
+            self._notify(
+                "textDocument/didChange",
+                {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [{"text": text}],
+                },
+            )
+        return self._request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
 
     def close(self) -> None:
         """Stop the server and remove its temp directory.
@@ -231,12 +250,18 @@ class TypeChecker:
         result: Any = None
         if message["method"] == "workspace/configuration":
             items = message.get("params", {}).get("items", [])
-            result = [
-                {"enable": True, "lint": False} if item.get("section") == "deno" else {}
-                for item in items
-            ]
+            result = [DENO_SETTINGS if item.get("section") == "deno" else {} for item in items]
         with contextlib.suppress(CheckerError):
             self._send({"jsonrpc": "2.0", "id": message["id"], "result": result})
+
+
+def _exited(process: subprocess.Popen[bytes]) -> bool:
+    """True once ``process`` has ended; a server that closed its output is given a second."""
+    try:
+        process.wait(timeout=1)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def _stop(process: subprocess.Popen[bytes], home: Path) -> None:

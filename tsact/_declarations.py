@@ -35,13 +35,13 @@ def _pascal(name: str) -> str:
 
 
 def _unique(emitter: typegen.TypeScriptEmitter, base: str, schema: dict[str, Any]) -> str:
+    """Add ``base``, suffixed ``2``, ``3``... if taken (tools ``a_b`` and ``aB`` both give ``AB``).
+
+    Only a taken name is retried; any other error (a bad name, a bad schema) is raised.
+    """
     for suffix in ("", *map(str, range(2, 100))):
-        try:
+        if not emitter.is_used(base + suffix):
             return emitter.add(base + suffix, schema)
-        except typegen.SchemaError:
-            raise
-        except ValueError:
-            continue
     raise ValueError(f"no free type name for {base!r}")
 
 

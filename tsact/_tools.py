@@ -21,7 +21,8 @@ import jsonschema
 import pydantic
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+"""A tool name, matched with ``fullmatch`` (``$`` would accept a trailing newline)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,7 +70,7 @@ class Tool:
     unpack_arguments: bool = True
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not IDENTIFIER.match(self.name):
+        if not isinstance(self.name, str) or not IDENTIFIER.fullmatch(self.name):
             raise ToolDefinitionError(
                 f"tool name {self.name!r} is not a valid identifier: use letters, digits and "
                 "underscores, not starting with a digit"
@@ -126,9 +127,10 @@ class Tool:
             validator: jsonschema.Draft202012Validator = self.__dict__["_schema_validator"]
             errors = sorted(validator.iter_errors(arguments), key=lambda e: list(e.path))
             if errors:
-                raise ArgumentsInvalid(
-                    "; ".join(_describe_schema_error(error) for error in errors[:5])
-                )
+                parts = [_describe_schema_error(error) for error in errors[:MAX_ERRORS]]
+                if len(errors) > MAX_ERRORS:
+                    parts.append(f"... and {len(errors) - MAX_ERRORS} more")
+                raise ArgumentsInvalid("; ".join(parts))
             return arguments
         assert self.input_model is not None
         if not isinstance(arguments, dict):
@@ -136,7 +138,8 @@ class Tool:
         try:
             return self.input_model.model_validate(arguments)
         except pydantic.ValidationError as exc:
-            raise ArgumentsInvalid(_describe_validation_error(exc)) from None
+            parts = describe_validation_errors(exc, arguments=True)
+            raise ArgumentsInvalid("; ".join(parts)) from None
 
     def call(self, validated: Any) -> Any:
         """Call the function with validated arguments (may return an awaitable)."""
@@ -180,25 +183,51 @@ class ArgumentsInvalid(Exception):
     """Arguments from the script do not match the tool's input model."""
 
 
-def _describe_validation_error(exc: pydantic.ValidationError) -> str:
+MAX_ERRORS = 8
+"""Validation errors described at most; the rest are counted (10,000 bad list items
+must not become a megabyte of message for the model)."""
+
+MAX_INPUT_CHARS = 80
+"""Characters of an offending input quoted in a validation message."""
+
+
+def _cut(text: str, limit: int = MAX_INPUT_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe_validation_errors(
+    exc: pydantic.ValidationError, *, arguments: bool, limit: int = MAX_ERRORS
+) -> list[str]:
+    """Each error as a short phrase a model can act on, bounded in number and length.
+
+    ``arguments=True`` words them for a tool's arguments (``missing required argument
+    'x'``), else for a value (``x: missing``). Past ``limit`` one ``... and N more``.
+    """
     parts: list[str] = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for error in errors[:limit]:
         location = ".".join(str(part) for part in error["loc"])
+        where = location or ("(the arguments)" if arguments else "(the value)")
         if error["type"] == "extra_forbidden":
-            parts.append(f"unexpected argument {location!r}")
+            parts.append(
+                f"unexpected argument {location!r}" if arguments else f"{where}: not allowed"
+            )
         elif error["type"] == "missing":
-            parts.append(f"missing required argument {location!r}")
+            parts.append(
+                f"missing required argument {location!r}" if arguments else f"{where}: missing"
+            )
         else:
-            got = repr(error.get("input"))
-            if len(got) > 60:
-                got = got[:57] + "..."
-            parts.append(f"{location}: {error['msg']} (got {got})")
-    return "; ".join(parts)
+            parts.append(f"{where}: {error['msg']} (got {_cut(repr(error.get('input')))})")
+    if len(errors) > limit:
+        parts.append(f"... and {len(errors) - limit} more")
+    return parts
 
 
 def _describe_schema_error(error: jsonschema.ValidationError) -> str:
     where = ".".join(str(part) for part in error.absolute_path)
-    return f"{where}: {error.message}" if where else error.message
+    # jsonschema quotes the whole offending instance: cut it like pydantic's inputs
+    message = _cut(error.message, 2 * MAX_INPUT_CHARS)
+    return f"{where}: {message}" if where else message
 
 
 _ARG_LINE = re.compile(r"^\s*(\*{0,2}\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
@@ -266,8 +295,6 @@ def _tool_from_function(
     signature = inspect.signature(fn)
     parameters = list(signature.parameters.values())
     output_type = hints.get("return", Any)
-    if output_type is type(None):
-        output_type = type(None)
     for parameter in parameters:
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             raise ToolDefinitionError(

@@ -13,7 +13,7 @@ Public API (stable)
     The same for a pydantic model or any type ``pydantic.TypeAdapter`` accepts.
 ``TypeScriptEmitter(*, open_objects=True)``
     Many schemas into one declaration file with shared, non-colliding helper names:
-    ``reserve(*names)``, ``add(name, schema, *, doc=None) -> name``,
+    ``reserve(*names)``, ``is_used(name) -> bool``, ``add(name, schema, *, doc=None) -> name``,
     ``declarations() -> list[Declaration]``, ``render() -> str``.
 ``Declaration(name, source, explicit)``
     One rendered ``type`` declaration.

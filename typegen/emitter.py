@@ -11,9 +11,10 @@ Usage (what tsact does per tool)::
 
 Names given to :meth:`TypeScriptEmitter.add` are used exactly. Helper types (one per
 ``$ref`` target, typically each ``$defs`` entry) are named when rendering, after every
-schema is known: a sanitised form of the ``$defs`` key (or title, or anchor), suffixed
-``2``, ``3``, ... when that name is taken by an explicit name, a reserved name, a
-TypeScript keyword or global (``Date``, ``Response``, ``Record``, ...) or another helper.
+schema is known: a sanitised form of the ``$defs`` key (or title, or anchor). A TypeScript
+keyword or global (``Date``, ``Response``, ``Record``, ...) first gets ``_`` (``Date_``);
+a name taken by an explicit type, a name passed to ``reserve`` or another helper is
+suffixed ``2``, ``3``, ... (``Address2``).
 Helper types whose whole definition (including everything they reference) is identical are
 shared between schemas, so two tools using the same pydantic model declare it once.
 """
@@ -112,6 +113,10 @@ class TypeScriptEmitter:
         """Keep helper types from taking ``names`` (types the caller declares itself)."""
         self._reserved.update(names)
 
+    def is_used(self, name: str) -> bool:
+        """True if ``name`` was added or reserved, so :meth:`add` would refuse it as used."""
+        return name in self._explicit or name in self._reserved
+
     def add(self, name: str, schema: dict[str, Any] | bool, *, doc: str | None = None) -> str:
         """Declare ``type <name>`` for ``schema`` (with ``doc`` as its JSDoc if given).
 
@@ -121,16 +126,18 @@ class TypeScriptEmitter:
         """
         if not is_identifier(name) or name in RESERVED_NAMES:
             raise ValueError(f"{name!r} cannot be a TypeScript type name here")
-        if name in self._explicit or name in self._reserved:
+        if self.is_used(name):
             raise ValueError(f"type name {name!r} is already used")
-        saved = (len(self._nodes), dict(self._by_location), dict(self._by_fingerprint))
+        n_nodes, n_docs = len(self._nodes), len(self._docs)
+        saved = (dict(self._by_location), dict(self._by_fingerprint))
         try:
             self._add(name, schema, doc)
         except (SchemaError, RecursionError) as exc:
-            del self._nodes[saved[0] :]
-            self._by_location, self._by_fingerprint = saved[1], saved[2]
-            self._docs.pop()
-            self._translators.pop()
+            # truncate, not pop: _add may fail before it appends its document
+            del self._nodes[n_nodes:]
+            del self._docs[n_docs:]
+            del self._translators[n_docs:]
+            self._by_location, self._by_fingerprint = saved
             self._pending.clear()
             self._summaries = {k: v for k, v in self._summaries.items() if k[0] < len(self._docs)}
             if isinstance(exc, RecursionError):
@@ -191,17 +198,18 @@ class TypeScriptEmitter:
         group = len(self._explicit)
         docs = tuple(doc.splitlines()) if doc is not None else schema_doc(schema, name)
         target: Path = ()
+        fingerprint = ""
         if (
             isinstance(schema, dict)
             and isinstance(schema.get("$ref"), str)
             and not (schema.keys() - NEUTRAL_KEYWORDS - {"$ref"})
         ):
             # a root that only points at a definition: that definition takes the name
-            target = document.resolve(schema["$ref"], ())
-            if self._fingerprint(doc_id, target) in self._by_fingerprint:
-                target = ()
+            resolved = document.resolve(schema["$ref"], ())
+            fingerprint = self._fingerprint(doc_id, resolved)
+            if fingerprint not in self._by_fingerprint:
+                target = resolved
         if target:
-            fingerprint = self._fingerprint(doc_id, target)
             key = self._new_node(group, doc_id, target, name, name)
             self._by_fingerprint[fingerprint] = key
             self._by_location[(doc_id, ())] = key

@@ -6,6 +6,8 @@ import pytest
 from pydantic import BaseModel
 
 from tsact import DenoNotFound, Sandbox, Tool, ToolDefinitionError, tool
+from tsact._tools import ArgumentsInvalid
+from tsact.agent._output import OutputInvalid, OutputSpec
 
 
 def test_duplicate_tool_names() -> None:
@@ -86,3 +88,85 @@ def test_model_tool_schema_is_closed() -> None:
 
     assert f.input_schema()["additionalProperties"] is False
     assert f.input_schema()["title"] == "Args"
+
+
+def test_a_name_with_a_trailing_newline_is_not_an_identifier() -> None:
+    with pytest.raises(ToolDefinitionError, match="not a valid identifier"):
+
+        @tool(name="foo\n")
+        def f() -> int:
+            return 1
+
+
+def test_unsupported_signatures_are_named() -> None:
+    with pytest.raises(ToolDefinitionError, match=r"\*args/\*\*kwargs"):
+
+        @tool
+        def options(**kw: int) -> int:
+            return 1
+
+    with pytest.raises(ToolDefinitionError, match="positional-only parameter 'x'"):
+
+        @tool
+        def positional(x: int, /) -> int:
+            return x
+
+    with pytest.raises(ToolDefinitionError, match="cannot resolve type annotations"):
+
+        @tool
+        def unresolved(x: NoSuchType) -> int:  # type: ignore[name-defined]  # noqa: F821
+            return 1
+
+    with pytest.raises(ToolDefinitionError, match="needs an input model or a JSON Schema"):
+        Tool(name="bare", description="", fn=lambda: 1, input_model=None)
+
+
+def test_a_huge_invalid_argument_gets_a_bounded_message() -> None:
+    @tool
+    def total(values: list[int]) -> int:
+        return sum(values)
+
+    with pytest.raises(ArgumentsInvalid) as caught:
+        total.validate_arguments({"values": ["x" * 50] * 10_000})
+    message = str(caught.value)
+    assert len(message) < 2_000, len(message)
+    assert message.startswith("values.0: Input should be a valid integer")
+    assert message.endswith("; ... and 9992 more")
+
+    with pytest.raises(ArgumentsInvalid) as caught:
+        total.validate_arguments({"values": "y" * 100_000})
+    assert len(str(caught.value)) < 300
+
+
+def test_a_huge_invalid_schema_argument_gets_a_bounded_message() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"v": {"type": "array", "items": {"type": "integer"}}},
+    }
+    raw = Tool.from_schema("raw", "", schema, lambda args: args)
+    with pytest.raises(ArgumentsInvalid) as caught:
+        raw.validate_arguments({"v": ["z" * 1000] * 10_000})
+    message = str(caught.value)
+    assert len(message) < 2_000, len(message)
+    assert message.endswith("; ... and 9992 more")
+
+
+def test_a_huge_invalid_final_answer_gets_a_bounded_message() -> None:
+    spec = OutputSpec(list[int])
+    with pytest.raises(OutputInvalid) as caught:
+        spec.validate(["x" * 50] * 10_000)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 9 and lines[-1] == "- ... and 9992 more"
+    assert lines[0].startswith("- 0: Input should be a valid integer")
+    assert all(len(line) < 200 for line in lines)
+
+
+def test_declaration_names_retry_only_when_taken() -> None:
+    import typegen
+    from tsact._declarations import _unique
+
+    emitter = typegen.TypeScriptEmitter()
+    assert _unique(emitter, "AArgs", {}) == "AArgs"
+    assert _unique(emitter, "AArgs", {}) == "AArgs2"  # tools a_b and aB both give AB
+    with pytest.raises(ValueError, match="cannot be a TypeScript type name"):
+        _unique(emitter, "Foo\nArgs", {})

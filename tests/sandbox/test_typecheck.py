@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -218,3 +220,19 @@ def test_toolbox_declarations_match_the_sandbox(sandbox: Sandbox) -> None:
     from tsact import Toolbox
 
     assert Toolbox(ALL).declarations() == sandbox.declarations()
+
+
+async def test_a_checker_killed_between_checks_is_restarted_at_the_next() -> None:
+    sandbox = Sandbox(ALL, typecheck=True)
+    try:
+        assert await sandbox.check("return 1") == []
+        checker = sandbox._checker
+        assert checker is not None and checker._process is not None
+        old_home = checker._home
+        os.killpg(checker._process.pid, signal.SIGKILL)
+        [diagnostic] = await sandbox.check("const n: number = 'text';")
+        assert diagnostic.code == 2322
+        assert old_home is not None and not old_home.exists()  # the dead server's files
+        assert await sandbox.check("return 2") == []
+    finally:
+        sandbox.close()

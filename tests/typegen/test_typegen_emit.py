@@ -613,3 +613,53 @@ def test_optional_tuple_elements_holding_recursive_arrays_are_cut() -> None:
         "prefixItems": [{"type": "array", "items": {"$ref": "#"}}],
     }
     assert ts(schema) == "string | [unknown[]?, ...unknown[]]"
+
+
+def _deep_array(depth: int) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(depth):
+        schema = {"type": "array", "items": schema}
+    return schema
+
+
+def test_emitter_reports_too_deep_schema_as_schema_error() -> None:
+    emitter = TypeScriptEmitter()
+    with pytest.raises(SchemaError, match="'Deep' is nested too deeply"):
+        emitter.add("Deep", _deep_array(5000))
+    emitter.add("A", {"type": "string"})
+    assert emitter.render() == "type A = string;\n"
+
+
+def test_emitter_failed_add_keeps_the_previous_document() -> None:
+    # the deep schema fails before its document is stored; the rollback must not drop A's
+    emitter = TypeScriptEmitter()
+    x_string = {"$defs": {"X": {"type": "string"}}, "items": {"$ref": "#/$defs/X"}, "type": "array"}
+    x_number = {"$defs": {"X": {"type": "number"}}, "items": {"$ref": "#/$defs/X"}, "type": "array"}
+    emitter.add("A", x_string)
+    with pytest.raises(SchemaError, match="nested too deeply"):
+        emitter.add("B", _deep_array(5000))
+    emitter.add("C", x_number)
+    assert emitter.render() == (
+        "type A = X[];\n\ntype X = string;\n\ntype C = X2[];\n\ntype X2 = number;\n"
+    )
+
+
+@pytest.mark.parametrize(("bound", "expected"), [(8, "number, " * 8), (9, "")])
+def test_min_items_become_tuple_positions_up_to_max_tuple(bound: int, expected: str) -> None:
+    body = ts({"type": "array", "minItems": bound, "items": {"type": "number"}})
+    assert body == (f"[{expected}...number[]]" if expected else "number[]")
+
+
+def test_max_items_become_optional_positions_up_to_max_tuple() -> None:
+    assert ts({"type": "array", "maxItems": 8, "items": {"type": "number"}}) == (
+        "[" + ", ".join(["number?"] * 8) + "]"
+    )
+    assert ts({"type": "array", "maxItems": 9, "items": {"type": "number"}}) == "number[]"
+
+
+def test_long_jsdoc_values_are_cut_with_an_ellipsis() -> None:
+    out = schema_to_typescript({"type": "string", "default": "x" * 200}, "T")
+    line = next(line for line in out.splitlines() if "@default" in line)
+    assert line == ' * @default "' + "x" * 158 + "…"
+    short = schema_to_typescript({"type": "string", "default": "x" * 158}, "T")
+    assert ' * @default "' + "x" * 158 + '"\n' in short

@@ -8,6 +8,8 @@ import msgspec
 import pydantic
 from pydantic import TypeAdapter
 
+from .._tools import describe_validation_errors
+
 
 class OutputInvalid(Exception):
     """The answer does not match the output type; the message is for the model."""
@@ -57,21 +59,6 @@ class OutputSpec:
         return typed, self.adapter.dump_python(typed, mode="json")
 
 
-def describe_errors(exc: pydantic.ValidationError, limit: int = 8) -> str:
-    """Validation errors as short lines a model can act on."""
-    lines: list[str] = []
-    errors = exc.errors(include_url=False)
-    for error in errors[:limit]:
-        where = ".".join(str(part) for part in error["loc"]) or "(the value)"
-        if error["type"] == "missing":
-            lines.append(f"- {where}: missing")
-        elif error["type"] == "extra_forbidden":
-            lines.append(f"- {where}: not allowed")
-        else:
-            got = repr(error.get("input"))
-            if len(got) > 80:
-                got = got[:77] + "..."
-            lines.append(f"- {where}: {error['msg']} (got {got})")
-    if len(errors) > limit:
-        lines.append(f"- ... and {len(errors) - limit} more")
-    return "\n".join(lines)
+def describe_errors(exc: pydantic.ValidationError) -> str:
+    """Validation errors as ``- `` lines a model can act on, bounded like a tool's."""
+    return "\n".join(f"- {part}" for part in describe_validation_errors(exc, arguments=False))
