@@ -235,13 +235,13 @@ def make_run(name: str) -> str:
     """
     import importlib
 
-    from tsact import Tool
     from tsact.agent import Agent
+    from tsact.cli.tools_file import collect_tools
 
     module_name, task, replies = RUNS[name]
     with _examples_importable():
         module = importlib.import_module(module_name)
-    tools = [value for value in vars(module).values() if isinstance(value, Tool)]
+    tools = collect_tools(vars(module).values())
     with ScriptedOpenAI(replies) as server:
         agent = Agent(model=MODEL, tools=tools, base_url=server.url, api_key="unused")
         run = agent.run_sync(task)

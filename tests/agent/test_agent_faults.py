@@ -107,6 +107,21 @@ async def test_repeated_faults_end_the_run(server: FakeOpenAI, make_agent: Agent
     assert len(server.requests) == 3 and len(faults) == 3
 
 
+async def test_faults_count_only_in_a_row(server: FakeOpenAI, make_agent: AgentFactory) -> None:
+    server.push(
+        Reply(content=""),
+        call(EXECUTE, "not json"),
+        code("console.log(await external_AddNumbers({ left: 1, right: 2 }));"),
+        call("nope", "{}"),
+        text("3"),
+    )
+    run = await make_agent(MATH_TOOLS).run("One plus two.")
+    assert run.status == "final_answer" and run.output == "3"
+    assert [step.fault is not None for step in run.steps] == [True, True, False, True, False]
+    assert run.steps[2].record is not None and run.steps[2].record.console[0].text == "3"
+    assert len(server.requests) == 5
+
+
 async def test_http_500_after_the_sdk_retries(server: FakeOpenAI, make_agent: AgentFactory) -> None:
     server.push(http_error(500, "overloaded"), http_error(502, "bad gateway"), http_error(500))
     run = await make_agent(MATH_TOOLS, max_retries=2).run("Go.")

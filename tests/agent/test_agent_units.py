@@ -185,6 +185,45 @@ def test_observation_lists_failed_tool_calls() -> None:
     assert "C5" not in observation
 
 
+@pytest.mark.parametrize("max_chars", [1000, 4000, 16_000])
+def test_observation_stays_within_its_budget_when_every_part_is_oversized(
+    max_chars: int,
+) -> None:
+    console = [ConsoleEntry(level="warn", text="w" * 300, t_ms=0.0) for _ in range(2000)]
+    calls = [
+        ToolCallRecord(
+            id=i, name="lookup", arguments={"key": "k" * 5000}, status="error", error="e" * 5000
+        )
+        for i in range(7)
+    ]
+    source = "\n".join(["let a = 1;"] * 99_999 + ["x" * 10_000])
+    stack = "Error: boom\n" + "\n".join(f"    at f{i} (script.ts:{i}:1)" for i in range(3000))
+    failed = ErrorInfo(
+        kind="runtime", message="boom\n" * 5000, line=100_000, column=9_999, stack=stack
+    )
+    diagnostics = [
+        Diagnostic(line=100_000, column=1, end_line=1, end_column=2, code=2322, message="t" * 3000)
+        for _ in range(30)
+    ]
+    records = [
+        record(source=source, status="error", error=failed, console=console, tool_calls=calls),
+        record(
+            source=source,
+            status="error",
+            error=ErrorInfo(kind="type", message="30 type errors", diagnostics=diagnostics),
+            console=console,
+            tool_calls=calls,
+        ),
+        record(result=list(range(50_000)), console=console, tool_calls=calls),
+    ]
+    for item in records:
+        observation = build_observation(item, max_chars=max_chars)
+        assert len(observation) <= max_chars
+        assert observation.count("left out ...]") >= 3
+    rejected = build_observation(records[2], max_chars=max_chars, headline="h" * 50_000)
+    assert len(rejected) <= max_chars and rejected.startswith("h" * 40)
+
+
 # prompt
 
 
@@ -270,6 +309,22 @@ def test_a_ready_sandbox(server: FakeOpenAI) -> None:
     sandbox = Sandbox(MATH_TOOLS)
     agent = Agent("m", sandbox=sandbox, base_url=server.url, api_key="k")
     assert agent.sandbox is sandbox
+
+
+def test_a_ready_sandbox_gives_its_output_type(server: FakeOpenAI) -> None:
+    typed = Sandbox(MATH_TOOLS, output_type=int)
+    agent = Agent("m", sandbox=typed, base_url=server.url, api_key="k")
+    assert agent.output_type is int
+    assert "declare function final_answer(value: number): never;" in agent.system_prompt
+    assert "declared type" in agent.system_prompt
+    same = Agent("m", sandbox=typed, output_type=int, base_url=server.url, api_key="k")
+    assert same.output_type is int
+    with pytest.raises(ValueError, match=re.escape("output_type=<class 'str'> differs from")):
+        Agent("m", sandbox=typed, output_type=str, base_url=server.url, api_key="k")
+    untyped = Sandbox(MATH_TOOLS)
+    with pytest.raises(ValueError, match="give the type to the sandbox"):
+        Agent("m", sandbox=untyped, output_type=int, base_url=server.url, api_key="k")
+    assert Agent("m", sandbox=untyped, base_url=server.url, api_key="k").output_type is None
 
 
 def test_as_tool_checks_its_arguments(server: FakeOpenAI) -> None:

@@ -1,15 +1,19 @@
-"""The examples: the saved runs read back, replay offline, and can be made again."""
+"""The examples: the saved runs read back, replay offline, and can be made again; the
+quickstart runs."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tsact import ExecutionRecord
 from tsact.agent import AgentRun
 
-from .helpers import EXAMPLES, MATH_TOOLS, invoke, scripted_server_module
+from .helpers import EXAMPLES, MATH_TOOLS, cli_env, invoke, scripted_server_module
 
 RUNS = sorted((EXAMPLES / "runs").glob("*.json"))
 
@@ -45,3 +49,24 @@ def test_saved_runs_can_be_made_again() -> None:
     assert run.status == "final_answer"
     assert run.output["result"] == 108
     assert run.usage.model_calls == 1
+
+
+def test_quickstart_prints_the_record_of_the_readme_script() -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "quickstart.py")],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    record = ExecutionRecord.from_json(done.stdout)
+    assert record.status == "ok"
+    assert record.result == {"total": 108, "pops": [8_435_700, 652_572]}
+    assert [entry.text for entry in record.console] == ["sum=12"]
+    assert [call.name for call in record.tool_calls] == [
+        "AddNumbers",
+        "get_population",
+        "get_population",
+    ]

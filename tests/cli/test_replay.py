@@ -7,7 +7,15 @@ from pathlib import Path
 
 from tsact import ExecutionRecord
 
-from .helpers import CITIES_TOOLS, EXAMPLES, assert_input_error, invoke, record_of, run_cli
+from .helpers import (
+    CITIES_TOOLS,
+    EXAMPLES,
+    MATH_TOOLS,
+    assert_input_error,
+    invoke,
+    record_of,
+    run_cli,
+)
 
 
 def test_offline_replay_matches(cities_record_file: Path) -> None:
@@ -43,6 +51,28 @@ def test_offline_replay_detects_a_call_the_recording_does_not_hold(
         "replayed": "tool error at line 2: search_cities: replay: the recording holds no call "
         "with these arguments",
     }
+
+
+def test_offline_replay_of_a_recorded_call_made_once_more(tmp_path: Path) -> None:
+    script = """
+const sums: number[] = [];
+for (let i = 0; i < 2; i++) sums.push(await external_AddNumbers({ a: 1, b: 2 }));
+return sums;
+"""
+    data = json.loads(record_of(script, MATH_TOOLS).to_json())
+    data["source"] = data["source"].replace("i < 2", "i < 3")
+    edited = tmp_path / "again.json"
+    edited.write_text(json.dumps(data))
+    result = invoke(["replay", str(edited), "--json"])
+    assert result.exit_code == 1, result.stdout
+    (execution,) = json.loads(result.stdout)["executions"]
+    assert execution["unanswered_calls"] == [{"name": "AddNumbers", "arguments": {"a": 1, "b": 2}}]
+    assert [call["status"] for call in execution["replayed"]["tool_calls"]] == ["ok", "ok", "error"]
+    error = {d["where"]: d for d in execution["differences"]}["error"]
+    assert error["replayed"] == (
+        "tool error at line 3: AddNumbers: replay: the recording holds no further call "
+        "with these arguments"
+    )
 
 
 def test_offline_replay_repeats_recorded_errors(tmp_path: Path) -> None:

@@ -55,8 +55,9 @@ class Agent:
         approve: called for every call of a ``requires_approval`` tool with an
             ``ApprovalRequest``; returns (or awaits) ``True`` to let it run.
         sandbox: a ready ``Sandbox`` to use instead of ``tools``/``limits``/``approve``/
-            ``typecheck``; give it the same ``output_type`` so that its type checks
-            declare ``final_answer`` as the prompt does.
+            ``typecheck``. Its ``output_type`` is the agent's, so that its type checks
+            declare ``final_answer`` as the prompt does: give the type to the sandbox
+            (an ``output_type`` given here too must be the same).
         model_settings: extra arguments of every chat completion request
             (``temperature``, ``max_tokens``, ``seed``...).
         stream: stream model replies; by default ``run_stream`` does and ``run`` does not.
@@ -69,7 +70,8 @@ class Agent:
 
     Raises:
         ValueError: bad arguments (unknown mode, ``max_steps < 1``, both ``client`` and
-            ``base_url``, an ``output_type`` that is not JSON, no API key and no base URL).
+            ``base_url``, an ``output_type`` that is not JSON or not the sandbox's, no API
+            key and no base URL).
     """
 
     def __init__(
@@ -110,6 +112,13 @@ class Agent:
         reserved = sorted(_RESERVED_SETTINGS.intersection(settings))
         if reserved:
             raise ValueError(f"model_settings cannot set {', '.join(reserved)}: tsact sets them")
+        tools = list(tools)
+        if sandbox is not None:
+            if tools or limits is not None or approve is not None:
+                raise ValueError("pass either sandbox= or tools/limits/approve, not both")
+            if not isinstance(sandbox, Sandbox):
+                raise ValueError(f"sandbox must be a tsact.Sandbox, got {type(sandbox).__name__}")
+            output_type = _sandbox_output_type(sandbox, output_type)
         self.model = model
         self.mode: Literal["tools", "text"] = mode
         self.max_steps = max_steps
@@ -119,12 +128,7 @@ class Agent:
         self.max_observation_chars = max_observation_chars
         self._output = OutputSpec(output_type) if output_type is not None else None
 
-        tools = list(tools)
         if sandbox is not None:
-            if tools or limits is not None or approve is not None:
-                raise ValueError("pass either sandbox= or tools/limits/approve, not both")
-            if not isinstance(sandbox, Sandbox):
-                raise ValueError(f"sandbox must be a tsact.Sandbox, got {type(sandbox).__name__}")
             self.sandbox = sandbox
             self.typecheck = sandbox.typecheck
         else:
@@ -262,6 +266,19 @@ class Agent:
 
 def _ignore(event: AgentEvent) -> None:
     return None
+
+
+def _sandbox_output_type(sandbox: Sandbox, output_type: Any) -> Any:
+    """The output type of an agent on ``sandbox``: the sandbox's, which declares
+    ``final_answer`` in its type checks; a different one would be checked against the
+    wrong declaration, so it is refused."""
+    if output_type is None or output_type == sandbox.output_type:
+        return sandbox.output_type
+    raise ValueError(
+        f"output_type={output_type!r} differs from the sandbox's output_type="
+        f"{sandbox.output_type!r}: give the type to the sandbox, "
+        "Sandbox(..., output_type=...), and leave it out of Agent(...) or make it the same"
+    )
 
 
 def _build_client(

@@ -43,7 +43,7 @@ class ModelReply:
     usage: Usage = field(default_factory=lambda: Usage(model_calls=1))
 
     def assistant_message(self) -> dict[str, Any]:
-        """The reply as an assistant message for the next request."""
+        """The reply, which has tool calls, as an assistant message for the next request."""
         message: dict[str, Any] = {"role": "assistant", "content": self.text or None}
         if self.tool_calls:
             message["tool_calls"] = [
@@ -54,8 +54,6 @@ class ModelReply:
                 }
                 for call in self.tool_calls
             ]
-        elif not self.text:
-            message["content"] = ""
         return message
 
 

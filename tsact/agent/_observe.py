@@ -6,8 +6,13 @@ diagnostics, each with its source line); the console output; the returned value 
 JSON; the tool calls that failed. Long parts are cut to their head and tail with a
 marker that says how much was left out; the record keeps everything.
 
-``max_chars`` is the budget of the whole observation: the console and the returned
-value may each take up to 45% of it, the error's stack 20%, failed tool calls 20%.
+``max_chars`` bounds the whole observation. After a reserve for what the parts cannot
+shrink (the first line, headings, cut markers), each part gets a share of the rest, so
+that the shares of one observation add up to at most 100%: on an error, the message
+20%, the source line 5% (twice: the line and its caret), the stack 15%, the console
+30%, failed tool calls 15%; type errors' diagnostics 55%; after a success, the console
+40% and the returned value (or the ``headline`` that replaces it) 45%. Each part keeps
+at least 80 characters, so a budget under about 1,000 can be exceeded.
 """
 
 from __future__ import annotations
@@ -20,6 +25,12 @@ from .._record import Diagnostic, ErrorInfo, ExecutionRecord
 MAX_DIAGNOSTICS = 10
 MAX_FAILED_CALLS = 5
 _MIN_PART = 80
+_RESERVE = 500  # first line, headings, separators and up to 5 cut markers of ~60
+
+
+def _share(max_chars: int, percent: int) -> int:
+    """A part's length limit: ``percent`` of the budget left after the reserve."""
+    return max((max_chars - _RESERVE) * percent // 100, _MIN_PART)
 
 
 def cut(text: str, limit: int) -> str:
@@ -54,15 +65,16 @@ def to_json_text(value: Any) -> str:
         return repr(value)
 
 
-def source_excerpt(source: str, line: int | None, column: int | None) -> str:
-    """The source line ``line`` (1-based) with its number and a caret under ``column``."""
+def source_excerpt(source: str, line: int | None, column: int | None, width: int = 300) -> str:
+    """The source line ``line`` (1-based) with its number and a caret under ``column``;
+    a line longer than ``width`` is cut, and then has no caret."""
     lines = source.splitlines()
     if line is None or not 1 <= line <= len(lines):
         return ""
     text = lines[line - 1]
     gutter = f"{line:>4} | "
-    excerpt = gutter + cut(text, 300)
-    if column is not None and 1 <= column <= len(text) + 1 and len(text) <= 300:
+    excerpt = gutter + cut(text, width)
+    if column is not None and 1 <= column <= len(text) + 1 and len(text) <= width:
         prefix = "".join("\t" if char == "\t" else " " for char in text[: column - 1])
         excerpt += "\n" + " " * (len(gutter) - 2) + "| " + prefix + "^"
     return excerpt
@@ -108,17 +120,18 @@ def _error_section(record: ExecutionRecord, max_chars: int) -> list[str]:
         shown = [_diagnostic(record.source, d) for d in error.diagnostics[:MAX_DIAGNOSTICS]]
         if count > MAX_DIAGNOSTICS:
             shown.append(f"... and {count - MAX_DIAGNOSTICS} more")
-        parts.append(cut("\n".join(shown), max(max_chars * 6 // 10, _MIN_PART)))
+        parts.append(cut("\n".join(shown), _share(max_chars, 55)))
         return parts
     ran = "did not run" if error.kind in ("syntax", "type") else "failed"
     parts.append(f"The script {ran}: {error.kind} error{_where(error)}.")
-    parts.append(cut(error.message, max(max_chars // 4, _MIN_PART)))
-    excerpt = source_excerpt(record.source, error.line, error.column)
+    parts.append(cut(error.message, _share(max_chars, 20)))
+    width = min(300, _share(max_chars, 5))
+    excerpt = source_excerpt(record.source, error.line, error.column, width)
     if excerpt:
         parts.append(excerpt)
     stack = _stack(error)
     if stack:
-        parts.append("Stack:\n" + cut(stack, max(max_chars // 5, _MIN_PART)))
+        parts.append("Stack:\n" + cut(stack, _share(max_chars, 15)))
     return parts
 
 
@@ -144,7 +157,7 @@ def _failed_calls(record: ExecutionRecord, max_chars: int) -> str:
     if len(failed) > MAX_FAILED_CALLS:
         lines.append(f"- ... and {len(failed) - MAX_FAILED_CALLS} more failed calls")
     heading = f"Failed tool calls ({len(failed)} of {len(record.tool_calls)}):"
-    return heading + "\n" + cut("\n".join(lines), max(max_chars // 5, _MIN_PART))
+    return heading + "\n" + cut("\n".join(lines), _share(max_chars, 15))
 
 
 def build_observation(
@@ -152,24 +165,27 @@ def build_observation(
 ) -> str:
     """What the model is told about ``record``.
 
-    ``headline`` replaces the first line (used when a ``final_answer`` was rejected).
+    ``headline`` replaces the first line, and the returned value (used when a
+    ``final_answer`` was rejected: the script ran without error).
     """
     parts: list[str] = []
-    if record.status == "error" and record.error is not None:
+    errored = record.status == "error"
+    if errored and record.error is not None:
         if headline:
             parts.append(headline)
         parts.extend(_error_section(record, max_chars))
     else:
         calls = len(record.tool_calls)
         detail = f" ({calls} tool call{'s' if calls != 1 else ''})" if calls else ""
-        parts.append(headline or f"The script ran without error{detail}.")
+        first = f"The script ran without error{detail}."
+        parts.append(cut(headline, _share(max_chars, 45)) if headline else first)
     console = console_text(record)
     if console:
-        label = "Console output before the error:" if record.status == "error" else "Console:"
-        parts.append(label + "\n" + cut(console, max(max_chars * 45 // 100, _MIN_PART)))
+        label = "Console output before the error:" if errored else "Console:"
+        parts.append(label + "\n" + cut(console, _share(max_chars, 30 if errored else 40)))
     if record.status == "ok" and headline is None:
         if record.result is not None:
-            result = cut(to_json_text(record.result), max(max_chars * 45 // 100, _MIN_PART))
+            result = cut(to_json_text(record.result), _share(max_chars, 45))
             parts.append("Returned:\n" + result)
         elif not console:
             parts.append(

@@ -185,7 +185,6 @@ def run_command(
             mode="tools" if mode == "tools" else "text",
             timeout_s=timeout,
             memory_mb=memory,
-            fuel=None,
             as_json=as_json,
             save=save,
         )

@@ -9,7 +9,7 @@ walk.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
@@ -29,7 +29,6 @@ class Document:
     """A file read by ``inspect`` or ``replay``: a record, or a run and its steps' records."""
 
     path: str
-    kind: Literal["record", "run"]
     records: list[tuple[int | None, ExecutionRecord]]
     run: AgentRun | None = None
 
@@ -69,9 +68,9 @@ def read_document(path: str) -> Document:
         records: list[tuple[int | None, ExecutionRecord]] = [
             (step.index, step.record) for step in run.steps if step.record is not None
         ]
-        return Document(path, "run", records, run)
+        return Document(path, records, run)
     if "source" in value and "status" in value:
-        return Document(path, "record", [(None, _convert(value, ExecutionRecord, path))])
+        return Document(path, [(None, _convert(value, ExecutionRecord, path))])
     raise InputError(
         f"{path} is neither an execution record (a JSON object with 'source' and 'status') "
         "nor an agent run ('task' and 'steps'); create one with "

@@ -18,9 +18,9 @@ def exec_script(
     script: str,
     tools: list[str],
     *,
-    timeout_s: float | None,
-    memory_mb: int | None,
-    fuel: int | None,
+    timeout_s: float,
+    memory_mb: int,
+    fuel: int,
     typecheck: bool = False,
     as_json: bool,
 ) -> ExecutionRecord:

@@ -22,11 +22,9 @@ class ExecutionProgress:
     def __init__(self, console: Console, *, indent: str = "") -> None:
         self.console = console
         self.indent = indent
-        self.events = 0
 
     def __call__(self, event: ExecutionEvent) -> None:
         """Print one event."""
-        self.events += 1
         self.console.print(self.line(event), soft_wrap=True)
 
     def line(self, event: ExecutionEvent) -> Text:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console
 from rich.highlighter import JSONHighlighter
 from rich.syntax import Syntax
 from rich.table import Table
@@ -317,8 +317,3 @@ def shorten(text: str, limit: int) -> str:
 def plural(count: int, noun: str) -> str:
     """``1 tool call``, ``3 tool calls``."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def record_overview(record: ExecutionRecord, name: str) -> RenderableType:
-    """The headline and the provenance lines together."""
-    return Group(headline(record, name), provenance(record))

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .output import untrusted
-from .render import SCRIPT_NAME, json_view, plural, section, show_record
+from .render import SCRIPT_NAME, json_view, plural, section, shorten, show_record
 
 if TYPE_CHECKING:
     from tsact.agent import AgentRun, AgentStep
@@ -82,7 +82,7 @@ def show_step(console: Console, step: AgentStep) -> None:
     console.rule(Text(f"Step {step.index}  ", style="bold").append(timing, style="dim"))
     if step.model_text.strip():
         console.print(section("Model"))
-        console.print(Text(_cut(untrusted(step.model_text.strip()), MODEL_TEXT_CHARS)))
+        console.print(Text(shorten(untrusted(step.model_text.strip()), MODEL_TEXT_CHARS)))
     if step.fault:
         console.print(Text(f"Unusable reply: {untrusted(step.fault)}", style="yellow"))
     if step.record is not None:
@@ -123,7 +123,3 @@ def _head(text: str, lines: int) -> str:
     if len(parts) <= lines:
         return text
     return "\n".join([*parts[:lines], f"… {plural(len(parts) - lines, 'more line')} (see --json)"])
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}… (+{len(text) - limit:,} chars)"

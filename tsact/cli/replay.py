@@ -61,13 +61,14 @@ class RecordedTools:
     def _answerer(self, name: str) -> Any:
         async def answer(arguments: dict[str, Any]) -> Any:
             """The next recorded outcome of this call, or a ToolError if there is none."""
-            queue = self._answers.get(call_key(name, arguments))
+            key = call_key(name, arguments)
+            queue = self._answers.get(key)
             if not queue:
                 self.unanswered.append((name, arguments))
                 raise ToolError(
-                    "replay: the recording holds no call with these arguments"
-                    if any(key[0] == name for key in self._answers)
-                    else "replay: the recording holds no further call"
+                    "replay: the recording holds no further call with these arguments"
+                    if key in self._answers  # recorded, but each recorded call was used
+                    else "replay: the recording holds no call with these arguments"
                 )
             return await _replay_outcome(queue.popleft())
 
@@ -124,19 +125,14 @@ class ReplayResult:
         }
 
 
-async def replay_offline(
-    step: int | None, recorded: ExecutionRecord, answers: RecordedTools, sandbox: Sandbox
+async def replay(
+    step: int | None,
+    recorded: ExecutionRecord,
+    sandbox: Sandbox,
+    answers: RecordedTools | None = None,
 ) -> ReplayResult:
-    """Run the recorded source in ``sandbox``, whose tools are ``answers.tools()``."""
+    """Run the recorded source in ``sandbox`` with the recorded limits: live against real
+    tools, or offline when the sandbox's tools are ``answers.tools()``."""
     replayed = await sandbox.run(recorded.source, limits=recorded.limits)
-    return ReplayResult(
-        step, recorded, replayed, compare_records(recorded, replayed), answers.unanswered
-    )
-
-
-async def replay_live(
-    step: int | None, recorded: ExecutionRecord, sandbox: Sandbox
-) -> ReplayResult:
-    """Run the recorded source against real tools (``sandbox``) with the recorded limits."""
-    replayed = await sandbox.run(recorded.source, limits=recorded.limits)
-    return ReplayResult(step, recorded, replayed, compare_records(recorded, replayed))
+    unanswered = answers.unanswered if answers is not None else []
+    return ReplayResult(step, recorded, replayed, compare_records(recorded, replayed), unanswered)

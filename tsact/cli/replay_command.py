@@ -13,12 +13,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tsact import Sandbox
-
 from .documents import read_document
 from .output import stdout_console, untrusted, write_plain
 from .render import compact_json, headline, plural
-from .replay import RecordedTools, ReplayResult, replay_live, replay_offline
+from .replay import RecordedTools, ReplayResult, replay
 from .sandboxes import make_sandbox
 from .tools_file import load_tools
 
@@ -27,21 +25,17 @@ def replay_file(path: str, tools: list[str], *, as_json: bool) -> bool:
     """Replay every record in ``path``; offline without ``tools``. True when all match."""
     document = read_document(path)
     sandbox = make_sandbox(load_tools(tools)) if tools else None
-    offline: list[tuple[RecordedTools, Sandbox]] = []
-    if sandbox is None:
-        for _, record in document.records:
-            answers = RecordedTools(record.tool_calls)
-            offline.append((answers, make_sandbox(answers.tools())))
 
     async def main() -> list[ReplayResult]:
         """Replay the records one after the other."""
         results: list[ReplayResult] = []
-        for index, (step, record) in enumerate(document.records):
+        for step, record in document.records:
             if sandbox is None:
-                answers, replayer = offline[index]
-                results.append(await replay_offline(step, record, answers, replayer))
+                answers = RecordedTools(record.tool_calls)
+                offline = make_sandbox(answers.tools())
+                results.append(await replay(step, record, offline, answers))
             else:
-                results.append(await replay_live(step, record, sandbox))
+                results.append(await replay(step, record, sandbox))
         return results
 
     results = anyio.run(main)

@@ -40,9 +40,8 @@ def run_task(
     max_steps: int,
     typecheck: bool,
     mode: Literal["tools", "text"],
-    timeout_s: float | None,
-    memory_mb: int | None,
-    fuel: int | None,
+    timeout_s: float,
+    memory_mb: int,
     as_json: bool,
     save: str | None,
 ) -> AgentRun:
@@ -54,7 +53,7 @@ def run_task(
     ):
         raise InputError(NO_ENDPOINT)
     save_path = _save_path(save)
-    limits = build_limits(timeout_s=timeout_s, memory_mb=memory_mb, fuel=fuel)
+    limits = build_limits(timeout_s=timeout_s, memory_mb=memory_mb)
     from tsact.agent import Agent
 
     from .run_progress import RunProgress

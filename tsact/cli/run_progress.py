@@ -21,7 +21,7 @@ from tsact.agent import (
 
 from .output import untrusted
 from .progress import ExecutionProgress
-from .render import error_view, headline, source_view
+from .render import error_view, headline, shorten, source_view
 
 MODEL_TEXT_CHARS = 600
 
@@ -51,9 +51,7 @@ class RunProgress:
             self._waiting(f"step {event.step}: waiting for the model")
         elif isinstance(event, ModelReplied):
             if event.text.strip():
-                text = untrusted(event.text.strip())
-                if len(text) > MODEL_TEXT_CHARS:
-                    text = text[:MODEL_TEXT_CHARS] + f"… (+{len(text) - MODEL_TEXT_CHARS:,} chars)"
+                text = shorten(untrusted(event.text.strip()), MODEL_TEXT_CHARS)
                 console.print(Text(text, style="italic"))
         elif isinstance(event, StepFault):
             console.print(Text(f"unusable reply: {untrusted(event.message)}", style="yellow"))

@@ -9,19 +9,17 @@ from tsact import DenoNotFound, Limits, Sandbox, Tool, ToolDefinitionError
 from .errors import InputError
 
 
-def build_limits(
-    *, timeout_s: float | None = None, memory_mb: int | None = None, fuel: int | None = None
-) -> Limits:
+def build_limits(*, timeout_s: float, memory_mb: int, fuel: int | None = None) -> Limits:
     """``Limits`` with the given options over the defaults; a bad value is an input error.
 
-    ``fuel=0`` turns fuel metering off.
+    ``fuel=0`` turns fuel metering off; ``None`` keeps the default budget (``tsact run``
+    has no ``--fuel``).
     """
-    defaults = Limits()
     try:
         return Limits(
-            timeout_s=defaults.timeout_s if timeout_s is None else timeout_s,
-            memory_mb=defaults.memory_mb if memory_mb is None else memory_mb,
-            fuel=defaults.fuel if fuel is None else (fuel or None),
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
+            fuel=Limits().fuel if fuel is None else (fuel or None),
         )
     except ValueError as exc:
         message = str(exc)
