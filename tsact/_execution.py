@@ -47,7 +47,7 @@ from ._protocol import (
     encode_frame,
 )
 from ._record import ConsoleEntry, ErrorInfo, ExecutionRecord, Timings, ToolCallRecord, Versions
-from ._script import PreparedScript, ScriptRejected, map_error, prepare
+from ._script import PreparedScript, ScriptRejected, ToolAlias, map_error, prepare
 from ._toolbox import Toolbox
 from ._version import __version__
 
@@ -82,6 +82,8 @@ class ExecutionSettings:
     deno: Path
     deno_version: DenoVersion
     approve: Approver | None = None
+    aliases: tuple[ToolAlias, ...] = ()
+    """Globals that call a tool with one argument (``search_tools(query)``)."""
 
 
 @dataclass
@@ -212,7 +214,10 @@ async def execute(
         script: PreparedScript | None = None
         try:
             script = prepare(
-                source, max_source_bytes=limits.max_source_bytes, fuel=limits.fuel is not None
+                source,
+                max_source_bytes=limits.max_source_bytes,
+                fuel=limits.fuel is not None,
+                aliases=settings.aliases,
             )
         except ScriptRejected as rejected:
             run.fail(rejected.kind, rejected.message, line=rejected.line, column=rejected.column)

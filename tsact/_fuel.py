@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import tree_sitter
@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_TICK",
     "FUEL_PREFIX",
     "FUEL_PRELUDE",
+    "IDENTIFIER_QUERY",
     "METER",
     "METER_JS",
     "OUT",
@@ -60,6 +61,7 @@ __all__ = [
     "Insertion",
     "TickSites",
     "apply_insertions",
+    "byte_position",
     "fuel_insertions",
     "node_position",
     "reserved_identifiers",
@@ -135,6 +137,11 @@ _TICK_QUERY: Final = tree_sitter.Query(
     (method_definition body: (_) @fn)
     (class_static_block body: (_) @fn)
     (arrow_function body: (_) @fn)
+    (required_parameter value: (_) @default)
+    (optional_parameter value: (_) @default)
+    (assignment_pattern right: (_) @default)
+    (object_assignment_pattern right: (_) @default)
+    (public_field_definition value: (_) @default)
     """,
 )
 
@@ -147,7 +154,7 @@ _IDENTIFIER_KINDS: Final = (
     "statement_identifier",
     "private_property_identifier",
 )
-_IDENTIFIER_QUERY: Final = tree_sitter.Query(
+IDENTIFIER_QUERY: Final = tree_sitter.Query(
     TS_LANGUAGE, "[" + " ".join(f"({kind})" for kind in _IDENTIFIER_KINDS) + "] @id"
 )
 
@@ -175,20 +182,26 @@ _ESCAPE: Final = re.compile(r"\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})")
 
 @dataclass(frozen=True)
 class TickSites:
-    """Where ticks go in one tree: the bodies of its loops and of its functions."""
+    """Where ticks go in one tree: loop bodies, function bodies and default values.
+
+    ``defaults`` are the expressions that run before a function's body (parameter and
+    destructuring defaults) or without one (class field initialisers): recursion through
+    ``function f(a = f()) {}`` or ``class A { x = new A() }`` never enters a ticking body.
+    """
 
     loops: list[tree_sitter.Node]
     functions: list[tree_sitter.Node]
+    defaults: list[tree_sitter.Node] = field(default_factory=list)
 
 
 def tick_sites(tree: tree_sitter.Tree) -> TickSites:
-    """Find the loop and function bodies of ``tree``.
+    """Find the loop bodies, function bodies and default values of ``tree``.
 
     Running the query is most of the pass's cost (~0.5 ms for 200 lines), and both
     :func:`syntax_errors` and :func:`fuel_insertions` need it: find them once and pass them.
     """
     captures = tree_sitter.QueryCursor(_TICK_QUERY).captures(tree.root_node)
-    return TickSites(captures.get("loop", []), captures.get("fn", []))
+    return TickSites(captures.get("loop", []), captures.get("fn", []), captures.get("default", []))
 
 
 def fuel_insertions(
@@ -214,6 +227,8 @@ def fuel_insertions(
         keyed.extend(_loop_body(body, tick))
     for body in sites.functions:
         keyed.extend(_function_body(body, source, tick))
+    for value in sites.defaults:
+        keyed.extend(_default_value(value, tick))
     keyed.sort(key=lambda pair: pair[0])
     return [insertion for _, insertion in keyed]
 
@@ -276,6 +291,24 @@ def _function_body(
     return [_opener(body, offset, (";" if needs_semicolon else "") + f"{tick};")]
 
 
+# Values that run no code of the script's: they need no tick of their own.
+_INERT_VALUES: Final = frozenset(
+    {"number", "string", "true", "false", "null", "undefined", "identifier", "regex"}
+)
+
+
+def _default_value(
+    value: tree_sitter.Node, tick: str
+) -> list[tuple[tuple[int, int, int], Insertion]]:
+    """Tick each time a default value or field initialiser runs: ``v`` -> ``(t,v)``.
+
+    A function value (``f = () => 1``) is ticked too: each instance creates a closure.
+    """
+    if value.type in _INERT_VALUES:
+        return []
+    return [_opener(value, value.start_byte, f"({tick},"), _closer(value, ")")]
+
+
 def _after_directives(block: tree_sitter.Node, source: bytes) -> tuple[int, bool]:
     """Offset just after a block's ``"use strict"``-style prologue, and whether it lacks a ``;``.
 
@@ -318,7 +351,7 @@ def reserved_identifiers(tree: tree_sitter.Tree, source: bytes) -> list[tuple[in
     if prefix not in source and b"\\u" not in source:
         return []  # fast path: no spelling of the prefix can occur
     found: list[tuple[int, int, str]] = []
-    captures = tree_sitter.QueryCursor(_IDENTIFIER_QUERY).captures(tree.root_node)
+    captures = tree_sitter.QueryCursor(IDENTIFIER_QUERY).captures(tree.root_node)
     for node in captures.get("id", ()):
         name = _identifier_name(source[node.start_byte : node.end_byte])
         if name.lstrip("#").startswith(FUEL_PREFIX):
@@ -396,7 +429,11 @@ def _only_comments(rest: bytes) -> bool:
 
 def node_position(source: bytes, node: tree_sitter.Node) -> tuple[int, int]:
     """1-based line and column of a node's start; the column counts UTF-16 units, like V8."""
-    row, byte_col = node.start_point
-    line_start = node.start_byte - byte_col
-    prefix = source[line_start : node.start_byte].decode("utf-8", "replace")
-    return row + 1, len(prefix.encode("utf-16-le")) // 2 + 1
+    return byte_position(source, node.start_byte)
+
+
+def byte_position(source: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of a byte offset; the column counts UTF-16 units, like V8."""
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    prefix = source[line_start:offset].decode("utf-8", "replace")
+    return source.count(b"\n", 0, offset) + 1, len(prefix.encode("utf-16-le")) // 2 + 1

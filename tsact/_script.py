@@ -19,17 +19,29 @@ import tree_sitter
 from ._fuel import (
     FUEL_PREFIX,
     FUEL_PRELUDE,
+    IDENTIFIER_QUERY,
     TS_LANGUAGE,
+    byte_position,
     fuel_insertions,
-    node_position,
     reserved_identifiers,
     syntax_errors,
     tick_sites,
 )
 
-HEADER = "export default async function __tsact_main(__tsact_meter) {"
+HEADER = "export default (__tsact_meter) => {"
+"""Opens the module on user line 1; :func:`_header` adds the fuel counter and aliases.
+
+The script runs inside ``__tsact_main``, called with no arguments, so ``arguments`` and
+``this`` at its top level show nothing; the meter is a parameter of the outer arrow, whose
+name the script cannot spell (``__tsact`` identifiers are refused).
+"""
+MAIN_OPEN = "return (async function __tsact_main() {"
+FOOTER = "\n})();\n};\n"
 MODULE_URL_PREFIX = "data:application/typescript;base64,"
 SCRIPT_NAME = "script.ts"
+MAX_NESTING = 256
+"""Deepest syntax tree accepted. Deno's transpiler overflows its stack on about a thousand
+nested parentheses (2.9.8) and aborts the process; no script a model writes comes near."""
 
 _local = threading.local()
 
@@ -85,6 +97,14 @@ class PreparedScript:
 
     module: str
     source_map: SourceMap
+    header_length: int = 0
+    """Characters of wrapper code at the start of line 1."""
+    last_line: int = 1
+    """The user's last line; later lines are the wrapper's."""
+
+    def in_wrapper(self, line: int, column: int) -> bool:
+        """Whether a generated position is the wrapper's code, not the user's."""
+        return line > self.last_line or (line == 1 and column <= self.header_length)
 
     @property
     def module_url(self) -> str:
@@ -99,24 +119,108 @@ _FORBIDDEN_QUERY = tree_sitter.Query(
     (export_statement) @export
     (meta_property) @meta
     (call_expression function: (import)) @dynamic
+    (call_expression function: (identifier) @require_name (#eq? @require_name "require")) @require
+    (html_comment) @html
+    (comment) @comment
     """,
 )
 _FORBIDDEN = {
     "static": "import statements are not available: every tool is a global external_*",
     "dynamic": "dynamic import() is not available: every tool is a global external_*",
+    "require": "require() is not available: every tool is a global external_*",
+    "reference": "triple-slash directives are not available: every tool is a global external_*",
     "export": "export is not available: the script is the body of a function",
     "meta": "import.meta is not available in the sandbox",
+    "html": "HTML-like comments (<!-- and -->) are not accepted: use // or /* */",
+    "escape": "unicode escapes in identifiers are not accepted: write the name plainly",
 }
+_TRIPLE_SLASH = re.compile(rb"^///\s*<")
+_HTML_OPEN = b"<!--"
+_OPAQUE_KINDS = frozenset(
+    {"string", "string_fragment", "template_string", "regex", "regex_pattern", "comment"}
+)
 
 
-def _refuse_forbidden(tree: tree_sitter.Tree, source: bytes) -> None:
-    """Refuse imports of any kind (a query in C: no Python walk over the tree)."""
+@dataclass(frozen=True)
+class _Vetted:
+    """What vetting found that the module needs: the comments to blank out."""
+
+    comments: list[tuple[int, int]]
+
+
+def _vet(tree: tree_sitter.Tree, source: bytes) -> _Vetted:
+    r"""Refuse every import form and every source that Deno and tree-sitter could read apart.
+
+    Imports of any kind (static, ``import()`` including ``typeof import()`` in types,
+    ``import x = require()``, ``require()``, triple-slash directives) are refused here, so
+    neither the runtime nor the type checker ever resolves a module. The fuel pass must
+    read the program Deno runs: HTML-like comments (``<!--`` and ``-->``, comments to Deno,
+    operators or nothing to tree-sitter) and escaped identifiers (``\u0069mport`` is a
+    keyword to Deno's transpiler) are refused, and comments are blanked out of the module,
+    so code that tree-sitter takes for a comment never runs.
+    """
     captures = tree_sitter.QueryCursor(_FORBIDDEN_QUERY).captures(tree.root_node)
-    found = [(node, name) for name, nodes in captures.items() for node in nodes]
+    comments = captures.pop("comment", [])
+    captures.pop("require_name", None)
+    found = [(node.start_byte, name) for name, nodes in captures.items() for node in nodes]
+    found += [
+        (node.start_byte, "reference")
+        for node in comments
+        if _TRIPLE_SLASH.match(source[node.start_byte : node.end_byte])
+    ]
+    found += [(at, "html") for at in _html_openers(tree, source)]
+    if b"\\" in source:
+        identifiers = tree_sitter.QueryCursor(IDENTIFIER_QUERY).captures(tree.root_node)
+        found += [
+            (node.start_byte, "escape")
+            for node in identifiers.get("id", ())
+            if b"\\" in source[node.start_byte : node.end_byte]
+        ]
     if found:
-        node, name = min(found, key=lambda item: (item[0].start_byte, item[1]))
-        line, column = node_position(source, node)  # UTF-16 columns, as V8 counts
+        at, name = min(found)
+        line, column = byte_position(source, at)  # UTF-16 columns, as V8 counts
         raise ScriptRejected("syntax", _FORBIDDEN[name], line, column)
+    return _Vetted([(node.start_byte, node.end_byte) for node in comments])
+
+
+def _html_openers(tree: tree_sitter.Tree, source: bytes) -> list[int]:
+    """Offsets of each ``<!--`` that is code to tree-sitter (inside strings it is text)."""
+    found: list[int] = []
+    at = source.find(_HTML_OPEN)
+    while at >= 0:
+        node = tree.root_node.descendant_for_byte_range(at, at + len(_HTML_OPEN))
+        if node is not None and not _inside_opaque(node, at):
+            found.append(at)
+        at = source.find(_HTML_OPEN, at + 1)
+    return found
+
+
+def _inside_opaque(node: tree_sitter.Node, at: int) -> bool:
+    """Whether byte ``at`` lies in a string, template text, regex or comment."""
+    current: tree_sitter.Node | None = node
+    while current is not None:
+        if current.type in _OPAQUE_KINDS and current.start_byte < at < current.end_byte:
+            return True
+        current = current.parent
+    return False
+
+
+def _nesting(tree: tree_sitter.Tree) -> int:
+    """The depth of the syntax tree (a cursor walk in C steps: ~0.1 ms for 200 lines)."""
+    cursor = tree.walk()
+    depth = deepest = 0
+    while True:
+        if cursor.goto_first_child():
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_NESTING:
+                    return deepest
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return deepest
+            depth -= 1
 
 
 def _trailing_expression(tree: tree_sitter.Tree) -> list[tuple[int, str]]:
@@ -139,10 +243,27 @@ def well_formed(text: str) -> str:
     return text
 
 
-def prepare(source: str, *, max_source_bytes: int, fuel: bool) -> PreparedScript:
+@dataclass(frozen=True)
+class ToolAlias:
+    """A global that calls a tool with one argument: ``search_tools(q)`` is
+    ``external_<tool>({ <parameter>: q })``."""
+
+    name: str
+    tool: str
+    parameter: str
+
+
+def prepare(
+    source: str,
+    *,
+    max_source_bytes: int,
+    fuel: bool,
+    aliases: tuple[ToolAlias, ...] = (),
+) -> PreparedScript:
     """Check, instrument and wrap a script, or raise ``ScriptRejected`` (``syntax``/``limit``).
 
-    With ``fuel``, every loop iteration and function entry is metered (``_fuel``).
+    With ``fuel``, every loop iteration, function entry and default value is metered
+    (``_fuel``). The type checker calls this too, so both refuse the same scripts.
     """
     encoded = source.encode("utf-8")
     if len(encoded) > max_source_bytes:
@@ -153,6 +274,11 @@ def prepare(source: str, *, max_source_bytes: int, fuel: bool) -> PreparedScript
     if "\x00" in source:
         raise ScriptRejected("syntax", "the script contains a NUL character")
     tree = parse(encoded)
+    depth = _nesting(tree)
+    if depth > MAX_NESTING:
+        raise ScriptRejected(
+            "limit", f"the script nests deeper than {MAX_NESTING} levels of syntax"
+        )
     sites = tick_sites(tree)
     errors = syntax_errors(tree, limit=1, sites=sites)
     if errors:
@@ -167,21 +293,58 @@ def prepare(source: str, *, max_source_bytes: int, fuel: bool) -> PreparedScript
             line,
             column,
         )
-    _refuse_forbidden(tree, encoded)
+    vetted = _vet(tree, encoded)
     insertions = _trailing_expression(tree)
-    prologue = ""
     if fuel:
         insertions += [
             (item.offset, item.text) for item in fuel_insertions(tree, encoded, sites=sites)
         ]
-        prologue = FUEL_PRELUDE
     insertions.sort(key=lambda item: item[0])  # stable: same-offset insertions keep their order
-    return _wrap(encoded, insertions, prologue)
+    blanked = _blank(encoded, vetted.comments)
+    return _wrap(blanked, insertions, _header(fuel, aliases))
 
 
-def _wrap(encoded: bytes, insertions: list[tuple[int, str]], prologue: str) -> PreparedScript:
+def _header(fuel: bool, aliases: tuple[ToolAlias, ...]) -> str:
+    """The wrapper's text before the user's first character (one line)."""
+    parts = [HEADER]
+    if fuel:
+        parts.append(FUEL_PRELUDE)
+    for alias in aliases:
+        parts.append(
+            f"const {alias.name}=(value)=>external_{alias.tool}({{{alias.parameter}:value}});"
+        )
+    parts.append(MAIN_OPEN)
+    return "".join(parts)
+
+
+# Same UTF-8 length, same UTF-16 length, whitespace to JavaScript: a comment's characters
+# are replaced one by one, so every byte offset and every column after it stays put.
+_BLANK_BY_LENGTH = {1: b" ", 2: "\u00a0".encode(), 3: "\u2000".encode(), 4: "\u00a0\u00a0".encode()}
+_LINE_BREAKS = frozenset({"\n", "\r", "\u2028", "\u2029"})
+
+
+def _blank(source: bytes, ranges: list[tuple[int, int]]) -> bytes:
+    """``source`` with the comments in ``ranges`` turned into whitespace, line breaks kept."""
+    if not ranges:
+        return source
+    pieces: list[bytes] = []
+    last = 0
+    for start, end in ranges:
+        pieces.append(source[last:start])
+        text = source[start:end].decode("utf-8")
+        pieces.append(
+            b"".join(
+                char.encode() if char in _LINE_BREAKS else _BLANK_BY_LENGTH[len(char.encode())]
+                for char in text
+            )
+        )
+        last = end
+    pieces.append(source[last:])
+    return b"".join(pieces)
+
+
+def _wrap(encoded: bytes, insertions: list[tuple[int, str]], header: str) -> PreparedScript:
     source_map = SourceMap()
-    header = HEADER + prologue
     source_map.add(1, 0, len(header))
     pieces = [header]
     line = 1
@@ -201,18 +364,29 @@ def _wrap(encoded: bytes, insertions: list[tuple[int, str]], prologue: str) -> P
         column += len(text)
         previous = offset
     pieces.append(encoded[previous:].decode("utf-8"))
-    pieces.append("\n}\n")
-    return PreparedScript(module="".join(pieces), source_map=source_map)
+    pieces.append(FOOTER)
+    return PreparedScript(
+        module="".join(pieces),
+        source_map=source_map,
+        header_length=len(header),
+        last_line=encoded.count(b"\n") + 1,
+    )
 
 
 _FRAME = re.compile(
     r"^(?P<indent>\s*)at (?:(?P<fn>.+?) \()?"
-    r"(?P<url>data:application/typescript;base64,[A-Za-z0-9+/=.]*):(?P<line>\d+):(?P<col>\d+)\)?$"
+    r"(?P<url>data:application/typescript;base64,[A-Za-z0-9+/=.]*):(?P<line>\d{1,9}):(?P<col>\d{1,9})\)?$"
 )
 _POSITION = re.compile(
-    r"data:application/typescript;base64,[A-Za-z0-9+/=.]*:(?P<line>\d+):(?P<col>\d+)"
+    r"data:application/typescript;base64,[A-Za-z0-9+/=.]*:(?P<line>\d{1,9}):(?P<col>\d{1,9})"
 )
-_WRAPPER_NAMES = {"Module.default", "default", "__tsact_main", "async Module.default"}
+_WRAPPER_NAMES = {
+    "Module.default",
+    "default",
+    "__tsact_main",
+    "async Module.default",
+    "async __tsact_main",
+}
 
 
 @dataclass(frozen=True)
@@ -240,9 +414,10 @@ def map_error(script: PreparedScript, message: str, stack: str | None) -> Mapped
                 if not mapped_frames:
                     header_lines.append(raw)
                 continue
-            user_line, user_column = script.source_map.to_user(
-                int(match["line"]), int(match["col"])
-            )
+            generated = int(match["line"]), int(match["col"])
+            if script.in_wrapper(*generated):
+                continue  # the wrapper calling the script, or an alias it defines
+            user_line, user_column = script.source_map.to_user(*generated)
             if line is None:
                 line, column = user_line, user_column
             name = match["fn"]

@@ -110,7 +110,18 @@ CASES: dict[str, tuple[str, str]] = {
         "class B extends A { constructor() {T; super(); } }",
     ),
     "static block": ("class A { static { init() } }", "class A { static {T; init() } }"),
-    "field initialiser": ("class A { f = () => 1; n = 2 }", "class A { f = () => (T,1); n = 2 }"),
+    "field initialiser": (
+        "class A { f = () => 1; n = 2; static s = g(); accessor a = new A() }",
+        "class A { f = (T,() => (T,1)); n = 2; static s = (T,g()); accessor a = (T,new A()) }",
+    ),
+    "parameter defaults": (
+        "function f(a = f(), b = 1, { c = g() } = {}, [d = h()] = []) {}",
+        "function f(a = (T,f()), b = 1, { c = (T,g()) } = (T,{}), [d = (T,h())] = (T,[])) {T;}",
+    ),
+    "arrow and method defaults": (
+        "const f = (a = g()) => a; const o = { m(x = [1]) { return x; } };",
+        "const f = (a = (T,g())) => (T,a); const o = { m(x = (T,[1])) {T; return x; } };",
+    ),
     "object methods": (
         "const o = { m() {}, get x() { return 1 }, [k]() {}, f: function () {} }",
         "const o = { m() {T;}, get x() {T; return 1 }, [k]() {T;}, f: function () {T;} }",
@@ -153,8 +164,11 @@ def test_tick_count_on_realistic_script() -> None:
     text = ORCHESTRATION.read_text()
     out = instrument(text, tick=DEFAULT_TICK)
     assert not parse(out)[0].root_node.has_error
-    # one tick per loop and per function, counted independently of the pass's query
-    assert out.count(DEFAULT_TICK) == count_kinds(parse(text)[0].root_node, TICKED_KINDS) == 43
+    # one tick per loop, per function and per default value that runs code, counted
+    # independently of the pass's query
+    root = parse(text)[0].root_node
+    assert count_kinds(root, TICKED_KINDS) == 43
+    assert out.count(DEFAULT_TICK) == 43 + count_defaults(root) == 44
     before, after = text.splitlines(), out.splitlines()
     assert len(before) == len(after)
     for old, new in zip(before, after, strict=True):
@@ -180,6 +194,23 @@ TICKED_KINDS = frozenset(
 
 def count_kinds(node: tree_sitter.Node, kinds: frozenset[str]) -> int:
     return (node.type in kinds) + sum(count_kinds(child, kinds) for child in node.children)
+
+
+DEFAULT_FIELDS = {
+    "required_parameter": "value",
+    "optional_parameter": "value",
+    "public_field_definition": "value",
+    "assignment_pattern": "right",
+    "object_assignment_pattern": "right",
+}
+INERT = frozenset({"number", "string", "true", "false", "null", "undefined", "identifier", "regex"})
+
+
+def count_defaults(node: tree_sitter.Node) -> int:
+    field = DEFAULT_FIELDS.get(node.type)
+    value = node.child_by_field_name(field) if field else None
+    own = value is not None and value.type not in INERT
+    return own + sum(count_defaults(child) for child in node.children)
 
 
 def is_subsequence(needle: str, haystack: str) -> bool:
@@ -533,7 +564,7 @@ def test_loop_in_function_called_three_times(tmp_path: Path) -> None:
         ),
         pytest.param(
             "class S { static n = 0; static { S.n = 7 } f = () => 1 }\nreturn S.n + new S().f()",
-            1 + 1,
+            1 + 1 + 1,  # static block, the arrow's call, and f's initialiser for the instance
             8,
             id="static block and field arrow",
         ),
