@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tsact._deno import cache_root
-
 
 def child_pids() -> set[int]:
     """Live (or zombie) processes whose parent is this test process."""
@@ -30,10 +28,10 @@ def child_pids() -> set[int]:
 
 
 def tsact_temp_dirs() -> set[str]:
-    """Temp directories this process's executions create (``tsact-<pid>-*``), in both roots."""
+    """Temp directories this process's executions create (``tsact-<pid>-*``), in RAM or not."""
     prefix = f"tsact-{os.getpid()}-"
     found: set[str] = set()
-    for root in {tempfile.gettempdir(), cache_root()}:
+    for root in {tempfile.gettempdir(), *(["/dev/shm"] if os.path.isdir("/dev/shm") else [])}:
         found |= {f"{root}/{name}" for name in os.listdir(root) if name.startswith(prefix)}
     return found
 
