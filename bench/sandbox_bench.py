@@ -166,7 +166,9 @@ async def relay_only(sandbox: Sandbox) -> float:
         start_frame = StartParams(
             module=script.module_url,
             max_result_bytes=10**6,
-            max_output_bytes=10**6,
+            line_cap=10**6 // 2,
+            error_cap=10**6 // 2,
+            max_json_depth=256,
             fuel=None,
             fuel_per_tool_call=0,
             tools=["noop"],

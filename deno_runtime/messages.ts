@@ -1,8 +1,8 @@
 /**
- * Messages between the supervisor (trusted, main isolate) and the worker
- * (untrusted script, `permissions: "none"`). They travel by `postMessage`
- * only; the host never sees them, it sees the JSON-RPC frames the supervisor
- * builds from them (see `supervisor.ts`).
+ * What the supervisor and the worker exchange. The only message is `start`,
+ * posted once before the script exists; it carries the host's settings and the
+ * channel's buffer (`ring.ts`), over which everything else travels as
+ * JSON-RPC lines the host reads.
  *
  * @module
  */
@@ -13,12 +13,12 @@ export interface StartParams {
   module: string;
   /** Largest JSON text of the script's result or of one call's arguments, in bytes. */
   maxResultBytes: number;
-  /**
-   * Console text kept per execution. A console line over half of it (the
-   * host's per-line cap) is cut to that many UTF-8 bytes before it is sent; an
-   * error's name, message and stack share that cap (at least 64 KiB).
-   */
-  maxOutputBytes: number;
+  /** The most UTF-8 bytes of one console line; longer lines are cut to it. */
+  lineCap: number;
+  /** The most UTF-8 bytes of an error's name, message and stack together. */
+  errorCap: number;
+  /** Deepest nesting of arrays and objects in a result or in arguments. */
+  maxJsonDepth: number;
   /** Fuel budget, or null when metering is off. */
   fuel: number | null;
   /** Fuel charged for every tool call. */
@@ -27,10 +27,12 @@ export interface StartParams {
   tools: string[];
 }
 
-/** Supervisor -> worker. */
-export type ToWorker =
-  | { t: "start"; params: StartParams }
-  | { t: "reply"; line: string };
+/** Supervisor -> worker, once. */
+export interface StartMessage {
+  t: "start";
+  params: StartParams;
+  channel: SharedArrayBuffer;
+}
 
 /** The error a script ended with, before the host maps it to the user's lines. */
 export interface ScriptError {
@@ -39,21 +41,3 @@ export interface ScriptError {
   message: string;
   stack: string | null;
 }
-
-/** Worker -> supervisor. */
-export type FromWorker =
-  | { t: "call"; id: number; name: string; args: string }
-  | { t: "console"; level: string; text: string }
-  | {
-    t: "final";
-    ok: true;
-    result: string;
-    finalAnswer: boolean;
-    fuelUsed: number | null;
-  }
-  | {
-    t: "final";
-    ok: false;
-    error: ScriptError;
-    fuelUsed: number | null;
-  };

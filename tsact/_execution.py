@@ -36,9 +36,11 @@ from ._events import (
 from ._limits import Limits, MiB
 from ._process import apply_rlimits, kill_group, pump, spawn, watch_memory
 from ._protocol import (
+    MAX_JSON_DEPTH,
     ConsoleFrame,
     FinalFrame,
     ProtocolError,
+    ScriptValueError,
     StartedFrame,
     StartFrame,
     StartParams,
@@ -57,8 +59,13 @@ RUNTIME_ALLOWANCE_MB = 96
 EXIT_GRACE_S = 2.0
 HEAP_LIMIT_EXIT_CODES = {133, -5}  # "Reached heap limit" ends deno with SIGTRAP
 JSON_ESCAPE_GROWTH = 6  # a control character becomes \u00XX in JSON text
-ERROR_TEXT_FLOOR = 64 * 1024  # ERROR_TEXT_FLOOR in deno_runtime/worker.ts
+ERROR_TEXT_FLOOR = 64 * 1024  # the floor of error_cap; ERROR_TEXT_FLOOR in worker.ts
 FRAME_ENVELOPE = 64 * 1024  # a frame's JSON-RPC fields around its text, with room to spare
+
+
+def error_cap(limits: Limits) -> int:
+    """The most UTF-8 bytes of an error's name, message and stack together."""
+    return max(line_cap(limits.max_output_bytes), ERROR_TEXT_FLOOR)
 
 
 def max_frame_bytes(limits: Limits) -> int:
@@ -69,7 +76,7 @@ def max_frame_bytes(limits: Limits) -> int:
     error's name, message and stack to that cap (or ERROR_TEXT_FLOOR) together; JSON
     escaping can grow such text.
     """
-    text = max(line_cap(limits.max_output_bytes), ERROR_TEXT_FLOOR)
+    text = error_cap(limits)
     return max(limits.max_result_bytes, JSON_ESCAPE_GROWTH * text) + FRAME_ENVELOPE
 
 
@@ -323,7 +330,9 @@ async def _session(
         params=StartParams(
             module=script.module_url,
             max_result_bytes=limits.max_result_bytes,
-            max_output_bytes=limits.max_output_bytes,
+            line_cap=line_cap(limits.max_output_bytes),
+            error_cap=error_cap(limits),
+            max_json_depth=MAX_JSON_DEPTH,
             fuel=limits.fuel,
             fuel_per_tool_call=limits.fuel_per_tool_call,
             tools=run.settings.toolbox.names,
@@ -343,6 +352,9 @@ async def _session(
                 frame = decode_frame(line)
             except ProtocolError as exc:
                 run.fail("internal", str(exc))
+                break
+            except ScriptValueError as exc:
+                run.fail(exc.kind, str(exc))
                 break
             run.dispatcher.drain()  # calls answered before this frame end before it
             if isinstance(frame, ToolCallFrame):

@@ -114,7 +114,9 @@ async def test_prewarmed_spares_serve_one_execution_each_and_leave_nothing(
     sandbox = Sandbox(ALL)
     async with sandbox:
         await anyio.sleep(0.5)  # the first spare boots
-        first = await sandbox.run("(globalThis as any).mark = 1; return Deno === undefined")
+        first = await sandbox.run(
+            "(globalThis as any).mark = 1; return typeof Deno === 'undefined'"
+        )
         await anyio.sleep(0.5)
         second = await sandbox.run("return typeof (globalThis as any).mark")
         heavy = await sandbox.run("return 1", limits=Limits(memory_mb=200))

@@ -66,7 +66,14 @@ async def test_one_huge_array_buffer_is_refused_or_stopped(sandbox: Sandbox) -> 
         "const b = new Uint8Array(8 * 1024 * 1024 * 1024); b.fill(7); return b.length",
         limits=Limits(memory_mb=128, timeout_s=20),
     )
-    assert record.error is not None and record.error.kind == "memory"
+    # Refused by V8 (the script's own RangeError: no memory was used), or stopped by the
+    # watchdog if the allocation succeeds and the fill grows the process.
+    assert record.error is not None
+    refused = (record.error.kind, record.error.name) == ("runtime", "RangeError")
+    assert refused or record.error.kind == "memory", record.error
+    if refused:
+        assert "Array buffer allocation failed" in record.error.message
+        assert record.error.line == 1
 
 
 async def test_max_tool_calls(sandbox: Sandbox, leak_check: LeakCheck) -> None:
