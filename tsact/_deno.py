@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,15 +114,20 @@ def sandbox_command(binary: Path, socket_path: Path, limits: Limits) -> list[str
     ]
 
 
-NO_DENO_DIR = Path("/dev/null/tsact-no-deno-dir")
-"""The ``DENO_DIR`` of every execution: a path under a file, where nothing can be created.
+def cache_root() -> str:
+    """Where each execution's private ``DENO_DIR`` goes: ``$TSACT_CACHE_TMPDIR``, else RAM.
 
-Deno writes caches, ``localStorage`` and the Cache API's bodies under ``DENO_DIR`` by
-itself, with no permission check (measured on 2.9.8): in a temp directory a script could
-fill host RAM (``/dev/shm``) or disk outside ``memory_mb``, and leave data for the next
-execution. Under ``/dev/null`` every such write fails; the runtime is bundled JavaScript,
-so no cache is needed, and start-up is no slower (nothing to create or remove).
-"""
+    Deno's caches are SQLite files written with fsync; on a disk that costs tens of
+    milliseconds per execution, in RAM (``/dev/shm``) nearly nothing. The socket cannot
+    live there: Deno asks for ``--allow-all`` for anything under ``/dev``.
+    """
+    explicit = os.environ.get("TSACT_CACHE_TMPDIR")
+    if explicit:
+        return explicit
+    shm = "/dev/shm"
+    if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
+        return shm
+    return tempfile.gettempdir()
 
 
 def sandbox_environment(home: Path, deno_dir: Path) -> dict[str, str]:

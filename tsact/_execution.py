@@ -24,7 +24,7 @@ import anyio.abc
 from ._capture import HeadTail
 from ._channel import FrameChannel, FrameTooLarge
 from ._console import ConsoleCapture, line_cap
-from ._deno import NO_DENO_DIR, DenoVersion, sandbox_command, sandbox_environment
+from ._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
 from ._dispatch import ToolDispatcher
 from ._events import (
     Approver,
@@ -156,6 +156,7 @@ class SpawnedSandbox:
     """
 
     workdir: Path
+    deno_dir: Path
     listener: anyio.abc.SocketListener
     process: anyio.abc.Process
     memory_mb: int
@@ -169,7 +170,7 @@ class SpawnedSandbox:
                 await self.process.aclose()
             finally:
                 await self.listener.aclose()
-                _remove(self.workdir)
+                _remove(self.workdir, self.deno_dir)
 
 
 def _remove(*paths: Path) -> None:
@@ -181,6 +182,7 @@ async def spawn_sandbox(settings: ExecutionSettings) -> SpawnedSandbox:
     """Start one sandbox process with its own private temp directory and DENO_DIR."""
     prefix = f"tsact-{os.getpid()}-"
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    deno_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=cache_root()))
     listener: anyio.abc.SocketListener | None = None
     try:
         os.chmod(workdir, 0o700)
@@ -188,16 +190,16 @@ async def spawn_sandbox(settings: ExecutionSettings) -> SpawnedSandbox:
         socket_path = workdir / "channel.sock"
         listener = await anyio.create_unix_listener(socket_path)
         command = sandbox_command(settings.deno, socket_path, settings.limits)
-        environment = sandbox_environment(workdir, NO_DENO_DIR)
+        environment = sandbox_environment(workdir, deno_dir)
         process = await spawn(command, cwd=workdir / "cwd", env=environment)
     except BaseException:
         with anyio.CancelScope(shield=True):
             if listener is not None:
                 await listener.aclose()
-        _remove(workdir)
+        _remove(workdir, deno_dir)
         raise
     apply_rlimits(process.pid, settings.limits.memory_mb)
-    return SpawnedSandbox(workdir, listener, process, settings.limits.memory_mb)
+    return SpawnedSandbox(workdir, deno_dir, listener, process, settings.limits.memory_mb)
 
 
 async def execute(

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tsact._deno import cache_root
+
 
 def child_pids() -> set[int]:
     """Live (or zombie) processes whose parent is this test process."""
@@ -28,10 +30,10 @@ def child_pids() -> set[int]:
 
 
 def tsact_temp_dirs() -> set[str]:
-    """Temp directories this process's executions create (``tsact-<pid>-*``), in RAM or not."""
+    """Temp directories this process's executions create (``tsact-<pid>-*``), in both roots."""
     prefix = f"tsact-{os.getpid()}-"
     found: set[str] = set()
-    for root in {tempfile.gettempdir(), *(["/dev/shm"] if os.path.isdir("/dev/shm") else [])}:
+    for root in {tempfile.gettempdir(), cache_root()}:
         found |= {f"{root}/{name}" for name in os.listdir(root) if name.startswith(prefix)}
     return found
 
