@@ -21,7 +21,7 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from ._capture import HeadTail
+from ._capture import HeadTail, ToolDataBudget
 from ._channel import FrameChannel, FrameTooLarge
 from ._console import ConsoleCapture, line_cap
 from ._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
@@ -112,6 +112,7 @@ class _Run:
     record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     outcome: _Outcome | None = None
     console: ConsoleCapture = field(init=False)
+    tool_data: ToolDataBudget = field(init=False)
     stdout: HeadTail = field(init=False)
     stderr: HeadTail = field(init=False)
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
@@ -124,6 +125,7 @@ class _Run:
     def __post_init__(self) -> None:
         limit = self.settings.limits.max_output_bytes
         self.console = ConsoleCapture(limit)
+        self.tool_data = ToolDataBudget(self.settings.limits.max_tool_data_bytes)
         self.stdout = HeadTail(limit)
         self.stderr = HeadTail(limit)
 
@@ -326,6 +328,7 @@ async def _session(
         approve=run.settings.approve,
         emit=run.emit,
         clock_ms=run.now_ms,
+        budget=run.tool_data,
     )
     run.dispatcher.start(race)
     start = StartFrame(
@@ -367,15 +370,18 @@ async def _session(
                         "tool calls",
                     )
                     break
+                arguments = frame.params.args
                 call = ToolCallRecord(
                     id=frame.id,
                     name=frame.params.name,
-                    arguments=frame.params.args,
+                    arguments=run.tool_data.keep(arguments, len(line)),
                     started_ms=run.now_ms(),
                 )
+                del frame, line  # the call holds the arguments until it is answered
                 run.tool_calls.append(call)
                 run.emit(ToolCallStarted(call))
-                run.dispatcher.submit(call)
+                run.dispatcher.submit(call, arguments)
+                del arguments
             elif isinstance(frame, ConsoleFrame):
                 entry = ConsoleEntry(
                     level=frame.params.level, text=frame.params.text, t_ms=run.now_ms()
