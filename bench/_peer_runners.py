@@ -4,8 +4,9 @@ Each runner opens what its peer keeps between executions (tsact's prewarmed spar
 worker pool, the smolagents tools), then ``run`` executes one program the way that peer
 isolates an execution, and ``run_all`` runs many at once the way that peer scales:
 tasks on the event loop for the asynchronous APIs, threads for the blocking ones.
-Host functions cross into JavaScript engines as JSON text, the one form both QuickJS and
-V8 bindings convert for lists and objects (tsact, too, moves JSON).
+Host functions cross into JavaScript engines as JSON text: quickjs-ng and mini-racer
+convert no lists or objects, and quickjs-rs converts them several times slower than it
+passes a string (tsact, too, moves JSON).
 """
 
 from __future__ import annotations
@@ -217,18 +218,15 @@ class QuickJSWasmRunner(Runner):
         self.runtime = Runtime
 
     async def run(self, program: Program) -> Any:
-        # Values cross the WebAssembly boundary converted by the binding itself.
         with self.runtime() as runtime, runtime.new_context() as context:
             for name in program.tools:
-                function = HOST_FUNCTIONS[name]
-                context.register(
-                    f"external_{name}",
-                    lambda arguments, function=function: function(**arguments),
-                    is_async=False,
-                )
+                host = json_host(HOST_FUNCTIONS[name])
+                context.register(f"__host_{name}", host, is_async=False)
+            if program.tools:
+                context.eval(js_prelude(program.tools, awaited=False) + "\nundefined;")
             if "await" in program.ts:
-                return await context.eval_async(f"await (async () => {{\n{program.ts}}})()")
-            return context.eval(f"(() => {{\n{program.ts}}})()")
+                return json.loads(await context.eval_async(f"await {js_program(program)}"))
+            return json.loads(context.eval(js_program(program)))
 
 
 class SmolagentsRunner(BlockingRunner):

@@ -6,9 +6,9 @@ against the same plain Python host functions, and every result is checked agains
 program run by CPython itself, so a peer cannot look fast by doing less.
 
 - start: the trivial program (``return 1``);
-- tool: sequential calls of a host function that returns its argument, net of the same
-  program with no calls (per call);
-- loop: a tight arithmetic loop, net of the same program with no iterations;
+- tool: sequential calls of a host function that returns its argument, timed inside the
+  program by its own clock (per call);
+- loop: a tight arithmetic loop, timed inside the program by its own clock;
 - orchestration: 20 tool calls, one of which returns the 12,450 log records of
   ``tests/agent/seed_tools.py``, aggregated per module in the script;
 - concurrent: many trivial executions at once (throughput).
@@ -95,12 +95,17 @@ class Program:
     py: str
     tools: tuple[str, ...] = ()
     expected: Any = field(default=None, compare=False)
+    timed: bool = False  # the result is [ms the program timed, value]
 
     def checked(self, result: Any) -> Any:
-        """The result, after checking it equals what CPython computes for ``py``."""
-        if result != self.expected:
+        """The result (the ms it timed, for a timed program), once its value is checked.
+
+        The value must equal what CPython computes for ``py``.
+        """
+        value = result[1] if self.timed and isinstance(result, list) else result
+        if value != self.expected:
             raise AssertionError(f"wrong result: {str(result)[:200]}")
-        return result
+        return float(result[0]) if self.timed else result
 
 
 def reference(py: str) -> Any:
@@ -113,9 +118,22 @@ def reference(py: str) -> Any:
     return eval(compile(ast.Expression(last.value), "<program>", "eval"), scope)
 
 
-def program(ts: str, py: str, tools: tuple[str, ...] = ()) -> Program:
+def program(ts: str, py: str, tools: tuple[str, ...] = (), *, timed: bool = False) -> Program:
     """A program with its expected result computed once, by CPython."""
-    return Program(ts.strip() + "\n", py.strip() + "\n", tools, reference(py))
+    expected = reference(py)
+    return Program(
+        ts.strip() + "\n", py.strip() + "\n", tools, expected[1] if timed else expected, timed
+    )
+
+
+# A timed program reads its engine's clock: performance.now() where the engine has it
+# (mini-racer's bare V8 does not: Date.now(), to the millisecond), time.perf_counter().
+TS_CLOCK = (
+    'const clock = typeof performance === "object" ? performance : Date;\nconst t = clock.now();\n'
+)
+TS_ELAPSED = "clock.now() - t"
+PY_CLOCK = "import time\nt = time.perf_counter()\n"
+PY_ELAPSED = "(time.perf_counter() - t) * 1000"
 
 
 def trivial(n: int = 1) -> Program:
@@ -126,20 +144,26 @@ def trivial(n: int = 1) -> Program:
 
 
 def tool_calls(calls: int) -> Program:
-    """``calls`` sequential round trips to ``noop``, summed."""
+    """``calls`` sequential round trips to ``noop``, summed, timed inside the program."""
     return program(
-        f"let s = 0;\nfor (let i = 0; i < {calls}; i++) s += await external_noop({{ n: i }});\n"
-        "return s;",
-        f"s = 0\nfor i in range({calls}):\n    s += noop(n=i)\ns",
+        f"{TS_CLOCK}let s = 0;\n"
+        f"for (let i = 0; i < {calls}; i++) s += await external_noop({{ n: i }});\n"
+        f"return [{TS_ELAPSED}, s];",
+        f"{PY_CLOCK}s = 0\nfor i in range({calls}):\n    s += noop(n=i)\n[{PY_ELAPSED}, s]",
         ("noop",),
+        timed=True,
     )
 
 
 def tight_loop(iterations: int) -> Program:
-    """Arithmetic in a loop, nothing else: the interpreter's or the JIT's own speed."""
+    """Arithmetic in a loop, nothing else, timed inside the program: the engine's own speed."""
     return program(
-        f"let s = 0;\nfor (let i = 0; i < {iterations}; i++) s = (s + i * 7) % 1000003;\nreturn s;",
-        f"s = 0\nfor i in range({iterations}):\n    s = (s + i * 7) % 1000003\ns",
+        f"{TS_CLOCK}let s = 0;\n"
+        f"for (let i = 0; i < {iterations}; i++) s = (s + i * 7) % 1000003;\n"
+        f"return [{TS_ELAPSED}, s];",
+        f"{PY_CLOCK}s = 0\nfor i in range({iterations}):\n"
+        f"    s = (s + i * 7) % 1000003\n[{PY_ELAPSED}, s]",
+        timed=True,
     )
 
 

@@ -9,8 +9,8 @@ Python and checked against CPython's own result:
 - start: the trivial program, prewarmed where the peer allows (tsact's spare, Monty's pool),
   with a pause before each run as an agent has while its model thinks;
 - tool call: one round trip to a sync host function, from ``--calls`` sequential calls
-  net of the same program making none;
-- CPU loop: ``--loop`` iterations of integer arithmetic, net of the same program with none;
+  timed inside the program by the engine's own clock;
+- CPU loop: ``--loop`` iterations of integer arithmetic, timed inside the program;
 - orchestration: 20 tool calls, one returning 12,450 log records aggregated in the script;
 - concurrent: ``--concurrent`` trivial executions at once, in executions per second.
 
@@ -51,7 +51,7 @@ class Settings:
 
     rounds: int = 3
     starts: int = 8  # trivial runs per round and peer
-    loops: int = 2  # CPU loop runs (and as many empty ones) per round and peer
+    loops: int = 1  # CPU loop runs per round and peer
     orchestrations: int = 2  # orchestration runs per round and peer
     calls: int = 2_000
     loop: int = 1_000_000
@@ -93,15 +93,11 @@ class PeerResults:
         self.samples.setdefault(series, []).append(value)
 
     def figure(self, key: str, settings: Settings) -> float | None:
-        """The median figure of a workload, net of its empty program where it has one."""
+        """The median figure of a workload (tool calls: per call)."""
         if key in self.failures or not self.samples.get(key):
             return None
         value = median(self.samples[key])
-        if key == "tool":
-            return (value - median(self.samples["tool-empty"])) * 1000 / settings.calls
-        if key == "loop":
-            return value - median(self.samples["loop-empty"])
-        return value
+        return value * 1000 / settings.calls if key == "tool" else value
 
 
 def reason(exc: BaseException) -> str:
@@ -128,17 +124,20 @@ async def measure_round(peer: PeerResults, key: str, settings: Settings) -> None
 
         return run
 
+    async def inside(program: Program) -> float:
+        """ms the program timed itself, after a pause."""
+        await anyio.sleep(settings.pause_s)
+        return float(program.checked(await runner.run(program)))
+
     pause = settings.pause_s
     if key == "start":
         for _ in range(settings.starts):
             peer.add(key, await timed(once(trivial()), pause))
     elif key == "tool":
-        peer.add("tool-empty", await timed(once(tool_calls(0)), pause))
-        peer.add(key, await timed(once(tool_calls(settings.calls)), pause))
+        peer.add(key, await inside(tool_calls(settings.calls)))
     elif key == "loop":
         for _ in range(settings.loops):
-            peer.add("loop-empty", await timed(once(tight_loop(0)), pause))
-            peer.add(key, await timed(once(tight_loop(settings.loop)), pause))
+            peer.add(key, await inside(tight_loop(settings.loop)))
     elif key == "orchestration":
         for _ in range(settings.orchestrations):
             peer.add(key, await timed(once(orchestration()), pause))
@@ -162,6 +161,9 @@ async def measure(settings: Settings) -> list[PeerResults]:
             try:
                 peer.version = peer.runner.version()
                 await peer.runner.open(stack)
+                # Once per process, untimed: what the host pays once (compiling a
+                # WebAssembly module, starting V8's platform) is no execution's start.
+                trivial().checked(await peer.runner.run(trivial()))
             except metadata.PackageNotFoundError:
                 package = peer.runner.package
                 peer.unavailable = f"not installed ({package}): pip install -e '.[bench]'"
