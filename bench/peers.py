@@ -29,7 +29,7 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import date
@@ -152,10 +152,12 @@ async def measure_round(peer: PeerResults, key: str, settings: Settings) -> None
         peer.add(key, settings.concurrent / elapsed * 1000)
 
 
-async def measure(settings: Settings) -> list[PeerResults]:
+async def measure(
+    settings: Settings, runners: Sequence[type[Runner]] = RUNNERS
+) -> list[PeerResults]:
     """Open every peer, run the rounds, close them; the results of every peer, tsact first."""
     wanted = set(settings.peers)
-    peers = [PeerResults(cls()) for cls in RUNNERS if not wanted or cls.name in wanted]
+    peers = [PeerResults(cls()) for cls in runners if not wanted or cls.name in wanted]
     async with AsyncExitStack() as stack:
         for peer in peers:
             try:
@@ -290,7 +292,7 @@ async def collect(settings: Settings | None = None) -> list[Row]:
                     mine,
                     theirs,
                     unit,
-                    f"peer: {peer.runner.isolation.split(',')[0]}",
+                    f"peer: {peer.runner.isolation.split(',')[0].split(' (')[0]}",
                 )
             )
     return rows
