@@ -2,7 +2,9 @@
 
 Floors are measured in the same run on the same machine (raw ``deno run``, a raw
 Python<->Deno echo, raw ``deno check``, fuel off, OpenAI function-calling JSON, a
-one-tool-call-per-turn agent). Run: ``python bench/run_all.py``.
+one-tool-call-per-turn agent); the peers of ``peers.py`` (installed by the ``bench``
+extra; those missing are said on stderr and left out) stand as the floor of tsact's
+figure on each of their workloads. Run: ``python bench/run_all.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import agent_steps
 import fuel_bench
+import peers
 import sandbox_bench
+import scale_bench
 import typecheck_bench
 from _table import Row, print_table
 
@@ -52,6 +56,8 @@ async def main() -> None:
     rows: list[Row] = []
     for name, collect in (
         ("sandbox", sandbox_bench.collect),
+        ("data, concurrency and memory", scale_bench.collect),
+        ("peers", peers.collect),
         ("type-checking", typecheck_bench.collect),
         ("fuel", fuel_bench.collect),
         ("agent", agent_rows),
