@@ -31,6 +31,7 @@ import {
   JSONStringify,
   MathFloor,
   MathMax,
+  ObjectFreeze,
   ObjectHasOwn,
   ownData,
   ReflectApply,
@@ -203,6 +204,24 @@ function timer(original: () => unknown, label: string) {
   };
 }
 
+/**
+ * `performance` as scripts use it: `now()` and `timeOrigin`. Deno's own object is an
+ * EventTarget with marks and observers, which would keep `EventTarget` reachable.
+ */
+const originalPerformance = performance;
+const performanceNow = uncurry(Performance.prototype.now);
+
+function clock(): object {
+  const original = originalPerformance;
+  const now = performanceNow;
+  const timeOrigin = original.timeOrigin;
+  return ObjectFreeze({
+    now: () => now(original),
+    timeOrigin,
+    toJSON: () => ({ timeOrigin }),
+  });
+}
+
 function define(name: string, value: unknown, enumerable = false): void {
   ReflectDefineProperty(globalThis, name, dataDescriptor(value, enumerable));
 }
@@ -226,6 +245,7 @@ function boot(): void {
   define("setTimeout", timer(setTimeoutOriginal, "setTimeout"));
   define("setInterval", timer(setIntervalOriginal, "setInterval"));
   define("ToolError", ToolError);
+  define("performance", clock());
   define("fetch", () => {
     throw new TypeErrorCtor(
       "fetch is not available in the tsact sandbox; use the external_* tools",

@@ -414,8 +414,8 @@ def _finish(run: _Run, script: PreparedScript, frame: FinalFrame) -> None:
     kind = payload.kind if payload.kind in _SCRIPT_KINDS else "runtime"
     name = payload.name or None
     message = mapped.message
-    if name and kind in ("runtime", "memory") and not message.startswith(name):
-        message = f"{name}: {message}"
+    if name and kind == "runtime" and not message.startswith(name):
+        message = f"{name}: {message}" if message else name
     run.conclude(
         _Outcome(
             error=ErrorInfo(
@@ -431,7 +431,8 @@ def _finish(run: _Run, script: PreparedScript, frame: FinalFrame) -> None:
     )
 
 
-_SCRIPT_KINDS = {"syntax", "runtime", "tool", "fuel", "memory", "limit"}
+_SCRIPT_KINDS = {"syntax", "runtime", "tool", "fuel", "limit", "internal"}
+"""Kinds the worker reports; the host alone observes timeouts, memory and cancellation."""
 
 
 def _versions(settings: ExecutionSettings) -> Versions:
