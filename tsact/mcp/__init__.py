@@ -17,12 +17,18 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 from ._client import MCPServerError, MCPTools
 from ._names import tool_identifier
 from ._results import wrapped_result_schema
+from ._server import build_server, describe, serve, serve_http, serve_stdio
 from ._tools import MCPTool
 
 __all__ = [
     "MCPServerError",
     "MCPTool",
     "MCPTools",
+    "build_server",
+    "describe",
+    "serve",
+    "serve_http",
+    "serve_stdio",
     "tool_identifier",
     "wrapped_result_schema",
 ]
