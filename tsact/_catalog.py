@@ -264,7 +264,7 @@ class ToolCatalog:
             ).fetchall()
         return [self.tools[row[0]] for row in rows]
 
-    def answer(self, query: str, *, max_chars: int = 2000) -> str:
+    def answer(self, query: str, *, max_chars: int = 1600) -> str:
         """What ``search_tools(query)`` returns: the declarations of the best matches,
         within about ``max_chars`` (the best match always), and the names of the rest."""
         found = self.search(query)

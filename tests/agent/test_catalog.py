@@ -154,6 +154,7 @@ async def test_agent_in_catalog_mode_searches_then_acts(
     assert run.usage.model_calls == 2
     observation = server.requests[1].observation
     assert "declare function external_billing_list_invoices(" in observation
+    assert "left out" not in observation  # catalog mode leaves room for the declarations
 
 
 def test_tools_module_type() -> None:

@@ -31,6 +31,10 @@ DEFAULT_DECLARATIONS_BUDGET = 8000
 """Tokens of declarations an agent's prompt holds before it lists tools instead: about
 40 typical tools, a quarter of a small model's context window."""
 
+OBSERVATION_CHARS = 4000
+CATALOG_OBSERVATION_CHARS = 10_000
+"""Room for what ``search_tools`` printed: a few full declarations."""
+
 _RESERVED_SETTINGS = frozenset(
     {"model", "messages", "tools", "tool_choice", "stream", "stream_options", "n"}
 )
@@ -68,7 +72,8 @@ class Agent:
             (``temperature``, ``max_tokens``, ``seed``...).
         stream: stream model replies; by default ``run_stream`` does and ``run`` does not.
         max_observation_chars: about how long an observation may be; longer parts are
-            cut to head and tail.
+            cut to head and tail. By default 4,000, and 10,000 in catalog mode, where a
+            script prints the declarations ``search_tools`` found.
         declarations_budget: about how many tokens the tools' declarations may take in
             the prompt (estimated at 3.6 characters a token). Past it, catalog mode: the
             prompt lists each tool by name with a one-line summary, scripts get
@@ -106,7 +111,7 @@ class Agent:
         sandbox: Sandbox | None = None,
         model_settings: Mapping[str, Any] | None = None,
         stream: bool | None = None,
-        max_observation_chars: int = 4000,
+        max_observation_chars: int | None = None,
         declarations_budget: int | None = DEFAULT_DECLARATIONS_BUDGET,
     ) -> None:
         if not isinstance(model, str) or not model.strip():
@@ -115,7 +120,9 @@ class Agent:
             raise ValueError(f"mode must be 'tools' or 'text', got {mode!r}")
         if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
             raise ValueError(f"max_steps must be an integer >= 1, got {max_steps!r}")
-        if not isinstance(max_observation_chars, int) or max_observation_chars < 200:
+        if max_observation_chars is not None and (
+            not isinstance(max_observation_chars, int) or max_observation_chars < 200
+        ):
             raise ValueError(
                 f"max_observation_chars must be an integer >= 200, got {max_observation_chars!r}"
             )
@@ -146,7 +153,9 @@ class Agent:
         self.instructions = instructions
         self.output_type = output_type
         self.stream = stream
-        self.max_observation_chars = max_observation_chars
+        self.max_observation_chars = (
+            max_observation_chars if max_observation_chars is not None else OBSERVATION_CHARS
+        )
         self._output = OutputSpec(output_type) if output_type is not None else None
 
         if sandbox is not None:
@@ -187,6 +196,8 @@ class Agent:
             and _over_budget(declarations, declarations_budget)
         ):
             self.catalog_mode = True
+            if max_observation_chars is None:
+                self.max_observation_chars = CATALOG_OBSERVATION_CHARS
             declarations = Toolbox().declarations(output_type=output_type)
             declarations += "\n" + SEARCH_DECLARATION
             listing = self.sandbox.catalog.listing(declarations_budget // 4)
