@@ -156,3 +156,18 @@ async def test_serve_over_streamable_http() -> None:
         if process.stderr is not None:
             process.stderr.close()
     assert process.returncode is not None
+
+
+def test_the_weather_example_runs_over_its_mcp_server() -> None:
+    server = shlex.join([PYTHON, str(REPO / "examples" / "weather_server.py")])
+    script = str(REPO / "examples" / "weather_task.ts")
+    result = invoke(["exec", script, "--mcp", server, "--typecheck", "--json"])
+    assert result.exit_code == 0, result.stdout
+    record = json.loads(result.stdout)
+    assert record["result"] == {
+        "city": "Ho Chi Minh City",
+        "date": "2026-12-03",
+        "high_c": 33,
+        "alerts": 1,
+    }
+    assert record["console"][0]["text"] == "4 cities checked"
