@@ -11,8 +11,18 @@ from pathlib import Path
 
 import pytest
 from mcp import Client, StdioServerParameters
+from typer.testing import CliRunner, Result
 
-from tests.cli.helpers import MATH_TOOLS, REPO, assert_input_error, cli_env, invoke
+from tests.cli.helpers import (
+    MATH_TOOLS,
+    REPO,
+    WIDE,
+    assert_input_error,
+    cli_env,
+    invoke,
+    scripted_server_module,
+)
+from tsact.cli import app
 
 from .conftest import PYTHON, WEATHER
 
@@ -171,3 +181,27 @@ def test_the_weather_example_runs_over_its_mcp_server() -> None:
         "alerts": 1,
     }
     assert record["console"][0]["text"] == "4 cities checked"
+
+
+def test_run_gives_the_agent_mcp_tools() -> None:
+    server_module = scripted_server_module()
+    reply = server_module.code(
+        "const n = await external_alerts_count({ state: 'TX' });\nfinal_answer(n * 2);"
+    )
+    with server_module.ScriptedOpenAI([reply]) as server:
+        result = invoke_with_env(
+            ["run", "How many alerts, doubled?", "--mcp", WEATHER_CMD, "--json"],
+            {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "sk-test"},
+        )
+        requests = server.requests
+    assert result.exit_code == 0, result.stdout
+    run = json.loads(result.stdout)
+    assert run["status"] == "final_answer" and run["output"] == 12
+    system = requests[0]["messages"][0]["content"]
+    assert "declare function external_alerts_count(" in system
+
+
+def invoke_with_env(args: list[str], env: dict[str, str]) -> Result:
+    return CliRunner().invoke(
+        app, args, env={**WIDE, **env}, catch_exceptions=False, prog_name="tsact"
+    )
