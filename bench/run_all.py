@@ -17,6 +17,7 @@ import anyio
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import agent_steps
+import catalog_bench
 import fuel_bench
 import peers
 import sandbox_bench
@@ -52,6 +53,37 @@ async def agent_rows() -> list[Row]:
     return rows
 
 
+async def catalog_rows() -> list[Row]:
+    """Catalog mode against all declarations in the prompt, on 200 tools (default budget)."""
+    name, count = agent_steps.tokenizer()
+    figures = await catalog_bench.measure(count)
+    floor = {f.task: f for f in figures if f.mode == "all declarations"}
+    rows: list[Row] = []
+    for item in figures:
+        if item.mode != "catalog, budget 8,000":
+            continue
+        base = floor[item.task]
+        rows.append(
+            Row(
+                f"catalog {item.task}: model calls",
+                item.model_calls,
+                base.model_calls,
+                "",
+                "at most one extra",
+            )
+        )
+        rows.append(
+            Row(
+                f"catalog {item.task}: prompt tokens",
+                item.prompt_tokens,
+                base.prompt_tokens,
+                "tok",
+                f"<= 0.10x; {name}",
+            )
+        )
+    return rows
+
+
 async def main() -> None:
     rows: list[Row] = []
     for name, collect in (
@@ -61,6 +93,7 @@ async def main() -> None:
         ("type-checking", typecheck_bench.collect),
         ("fuel", fuel_bench.collect),
         ("agent", agent_rows),
+        ("catalog", catalog_rows),
     ):
         print(f"measuring {name}...", file=sys.stderr, flush=True)
         rows += await collect()

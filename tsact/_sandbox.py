@@ -11,6 +11,13 @@ from typing import Any
 import anyio
 import anyio.abc
 
+from ._catalog import (
+    SEARCH_ALIAS,
+    SEARCH_DECLARATION,
+    ToolCatalog,
+    check_search_name,
+    search_tool,
+)
 from ._checker import CheckerError, TypeChecker, format_diagnostics
 from ._deno import deno_version, find_deno
 from ._events import Approver, EventHandler
@@ -52,6 +59,9 @@ class Sandbox:
             type checks (``None``: any JSON value).
         deno_path: the deno binary; by default ``$TSACT_DENO``, else the ``deno``
             package's, else the one on ``PATH``.
+        tool_search: scripts get ``search_tools(query)``, which returns the full
+            declarations of the tools that best match (for large catalogs, whose prompt
+            lists only names and summaries: ``sandbox.catalog``).
     """
 
     def __init__(
@@ -63,8 +73,15 @@ class Sandbox:
         typecheck: bool = False,
         output_type: Any = None,
         deno_path: str | os.PathLike[str] | None = None,
+        tool_search: bool = False,
     ) -> None:
         self.toolbox = Toolbox(tools)
+        self.tool_search = tool_search
+        self._catalog: ToolCatalog | None = None
+        self._run_toolbox = self.toolbox
+        if tool_search:
+            check_search_name(self.toolbox)
+            self._run_toolbox = Toolbox([*self.toolbox, search_tool(lambda: self.catalog)])
         self.typecheck = typecheck
         self.output_type = output_type
         self._checker: TypeChecker | None = None
@@ -154,10 +171,22 @@ class Sandbox:
         ``final_answer`` is declared with ``output_type``, or else the sandbox's own.
         """
         if output_type is not None and output_type is not self.output_type:
-            return self.toolbox.declarations(output_type=output_type)
+            return self._with_search(self.toolbox.declarations(output_type=output_type))
         if self._declarations is None:  # the sandbox's own: rendered once, checked often
-            self._declarations = self.toolbox.declarations(output_type=self.output_type)
+            self._declarations = self._with_search(
+                self.toolbox.declarations(output_type=self.output_type)
+            )
         return self._declarations
+
+    def _with_search(self, declarations: str) -> str:
+        return declarations + "\n" + SEARCH_DECLARATION if self.tool_search else declarations
+
+    @property
+    def catalog(self) -> ToolCatalog:
+        """The tools' one-line listing and search index (``tool_search``'s answers)."""
+        if self._catalog is None:
+            self._catalog = ToolCatalog(self.toolbox, self.declarations())
+        return self._catalog
 
     async def check(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:
         """Type-check a script against the declarations; never runs it.
@@ -182,7 +211,8 @@ class Sandbox:
 
     def _settings(self, limits: Limits | None) -> ExecutionSettings:
         return ExecutionSettings(
-            toolbox=self.toolbox,
+            toolbox=self._run_toolbox,
+            aliases=(SEARCH_ALIAS,) if self.tool_search else (),
             limits=limits if limits is not None else self.limits,
             deno=self.deno_path,
             deno_version=self.deno_version,

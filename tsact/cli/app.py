@@ -45,6 +45,18 @@ ToolsOption = Annotated[
         ),
     ),
 ]
+McpOption = Annotated[
+    list[str],
+    typer.Option(
+        "--mcp",
+        metavar='"COMMAND ARGS"',
+        help=(
+            "Tools of an MCP server started by this command line (stdio), such as "
+            '"python weather_server.py"; "PREFIX=COMMAND ARGS" names them PREFIX_*. Repeat '
+            "for more servers; combines with --tools."
+        ),
+    ),
+]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON for programs instead of the human view.")
 ]
@@ -74,6 +86,7 @@ def exec_command(
         str, typer.Argument(help="The TypeScript file to run (- reads standard input).")
     ],
     tools: ToolsOption = [],  # noqa: B006 (typer reads the default; it is never mutated)
+    mcp: McpOption = [],  # noqa: B006
     timeout: Annotated[
         float,
         typer.Option("--timeout", metavar="S", help="Wall-clock limit in seconds."),
@@ -109,6 +122,7 @@ def exec_command(
         record = exec_script(
             script,
             tools,
+            mcp=mcp,
             timeout_s=timeout,
             memory_mb=memory,
             fuel=fuel,
@@ -122,6 +136,7 @@ def exec_command(
 def run_command(
     task: Annotated[str, typer.Argument(help="What the agent should do, in plain words.")],
     tools: ToolsOption = [],  # noqa: B006
+    mcp: McpOption = [],  # noqa: B006
     model: Annotated[
         str,
         typer.Option("--model", "-m", envvar="TSACT_MODEL", help="Model name at the endpoint."),
@@ -178,6 +193,7 @@ def run_command(
         run = run_task(
             task,
             tools,
+            mcp=mcp,
             model=model,
             base_url=base_url,
             max_steps=max_steps,
@@ -232,12 +248,15 @@ def replay_command(
 
 
 @app.command("types")
-def types_command(tools: ToolsOption = []) -> None:  # noqa: B006
+def types_command(
+    tools: ToolsOption = [],  # noqa: B006
+    mcp: McpOption = [],  # noqa: B006
+) -> None:
     """Print the TypeScript declarations that scripts (and models) see for the tools."""
     from .types_command import print_types
 
     with reporting_input_errors():
-        print_types(tools)
+        print_types(tools, mcp)
 
 
 @app.command("check")
@@ -246,6 +265,7 @@ def check_command(
         str, typer.Argument(help="The TypeScript file to check (- reads standard input).")
     ],
     tools: ToolsOption = [],  # noqa: B006
+    mcp: McpOption = [],  # noqa: B006
     as_json: JsonOption = False,
 ) -> None:
     """Type-check a script against the tools' declarations, without running it.
@@ -255,7 +275,7 @@ def check_command(
     from .check_command import check_script
 
     with reporting_input_errors():
-        diagnostics = check_script(script, tools, as_json=as_json)
+        diagnostics = check_script(script, tools, mcp=mcp, as_json=as_json)
     raise typer.Exit(1 if diagnostics else 0)
 
 
@@ -273,3 +293,74 @@ def schema_command(
         if kind not in ("record", "run"):
             raise InputError(f"schema: expected 'record' or 'run', got {kind!r}")
         print_schema(kind)
+
+
+mcp_app = typer.Typer(
+    name="mcp",
+    help="tsact and MCP: serve typed code mode to any MCP client.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(mcp_app)
+
+
+@mcp_app.command("serve")
+def mcp_serve_command(
+    tools: ToolsOption = [],  # noqa: B006
+    mcp: McpOption = [],  # noqa: B006
+    http: Annotated[
+        str | None,
+        typer.Option(
+            "--http",
+            metavar="HOST:PORT",
+            help="Serve streamable HTTP at http://HOST:PORT/mcp instead of stdio (port 0: any).",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="S", help="Wall-clock limit per script.")
+    ] = DEFAULT_LIMITS.timeout_s,
+    memory: Annotated[
+        int, typer.Option("--memory", metavar="MB", help="Memory limit per script in MB.")
+    ] = DEFAULT_LIMITS.memory_mb,
+    fuel: Annotated[
+        int,
+        typer.Option(
+            "--fuel", metavar="N", help="Work budget per script (loop iterations, calls); 0: none."
+        ),
+    ] = DEFAULT_LIMITS.fuel or 0,
+    typecheck: Annotated[
+        bool,
+        typer.Option("--typecheck/--no-typecheck", help="Type-check each script before it runs."),
+    ] = True,
+    declarations_budget: Annotated[
+        int,
+        typer.Option(
+            "--declarations-budget",
+            metavar="TOKENS",
+            min=0,
+            help="Past this many tokens of declarations, the tool's description lists tool "
+            "names and scripts get search_tools(query).",
+        ),
+    ] = 8000,
+) -> None:
+    """Serve `execute_typescript(code)` over the tools as an MCP server (stdio by default).
+
+    Each call runs the script in a fresh sandbox and answers with what it printed,
+    returned or its error, and structuredContent {status, result, error}.
+    """
+    from .mcp_command import serve_mcp
+
+    with reporting_input_errors():
+        serve_mcp(
+            tools,
+            mcp,
+            http=http,
+            timeout_s=timeout,
+            memory_mb=memory,
+            fuel=fuel,
+            typecheck=typecheck,
+            declarations_budget=declarations_budget,
+        )

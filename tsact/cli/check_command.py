@@ -16,16 +16,25 @@ from tsact import CheckerError, Diagnostic, ErrorInfo
 
 from .errors import InputError
 from .inputs import read_script
+from .mcp_servers import mcp_tools
 from .output import stdout_console, untrusted, write_plain
 from .render import plural, source_view
 from .sandboxes import make_sandbox
 from .tools_file import load_tools
 
 
-def check_script(script: str, tools: list[str], *, as_json: bool) -> list[Diagnostic]:
+def check_script(
+    script: str,
+    tools: list[str],
+    *,
+    mcp: list[str] = [],  # noqa: B006 (never mutated)
+    as_json: bool,
+) -> list[Diagnostic]:
     """Type-check ``script``; print its diagnostics (or their JSON) and return them."""
     source = read_script(script)
-    sandbox = make_sandbox(load_tools(tools))
+    local = load_tools(tools)
+    with mcp_tools(mcp) as remote:
+        sandbox = make_sandbox([*local, *remote])
     try:
         diagnostics = anyio.run(sandbox.check, source)
     except CheckerError as exc:

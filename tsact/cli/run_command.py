@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Literal
 
 import anyio
 
-from tsact import DenoNotFound, ToolDefinitionError
+from tsact import DenoNotFound, Limits, Tool, ToolDefinitionError
 
 from .errors import InputError
+from .mcp_servers import mcp_tools
 from .output import stderr_console, stdout_console, write_plain
 from .render_run import run_headline, show_outcome, show_run
 from .sandboxes import build_limits
@@ -35,6 +36,7 @@ def run_task(
     task: str,
     tools: list[str],
     *,
+    mcp: list[str] = [],  # noqa: B006 (never mutated)
     model: str,
     base_url: str | None,
     max_steps: int,
@@ -54,6 +56,37 @@ def run_task(
         raise InputError(NO_ENDPOINT)
     save_path = _save_path(save)
     limits = build_limits(timeout_s=timeout_s, memory_mb=memory_mb)
+    local = load_tools(tools)
+    with mcp_tools(mcp) as remote:
+        return _run(
+            task,
+            [*local, *remote],
+            model=model,
+            base_url=base_url,
+            max_steps=max_steps,
+            typecheck=typecheck,
+            mode=mode,
+            limits=limits,
+            as_json=as_json,
+            save=save,
+            save_path=save_path,
+        )
+
+
+def _run(
+    task: str,
+    tools: list[Tool],
+    *,
+    model: str,
+    base_url: str | None,
+    max_steps: int,
+    typecheck: bool,
+    mode: Literal["tools", "text"],
+    limits: Limits,
+    as_json: bool,
+    save: str | None,
+    save_path: Path | None,
+) -> AgentRun:
     from tsact.agent import Agent
 
     from .run_progress import RunProgress
@@ -61,7 +94,7 @@ def run_task(
     try:
         agent = Agent(
             model=model,
-            tools=load_tools(tools),
+            tools=tools,
             base_url=base_url,
             max_steps=max_steps,
             limits=limits,
