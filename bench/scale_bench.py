@@ -431,12 +431,22 @@ async def running_tsact(settings: Settings) -> float:
             group.start_soon(sandbox.run, "return await external_hold({});")
         await hold.all_arrived.wait()
         leaders = [
-            pid for pid in process_groups() if pid != os.getpid() and _parent(pid) == os.getpid()
+            pid
+            for pid in process_groups()
+            if pid != os.getpid() and _parent(pid) == os.getpid() and _is_sandbox(pid)
         ]
         assert len(leaders) == settings.live, leaders
         pss = pss_per_group_mb(leaders)
         hold.release.set()
     return pss
+
+
+def _is_sandbox(pid: int) -> bool:
+    """Whether ``pid`` runs a sandbox's supervisor (not a type checker or another child)."""
+    try:
+        return b"supervisor.js" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def _parent(pid: int) -> int:
