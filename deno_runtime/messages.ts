@@ -25,6 +25,12 @@ export interface StartParams {
   fuelPerToolCall: number;
   /** Tool names; each becomes a global `external_<name>`. */
   tools: string[];
+  /**
+   * In a session: the JSON text of an object holding the variables carried in
+   * (the wrapper declares them), and the most UTF-8 bytes of JSON the
+   * variables carried out may take. Null outside a session.
+   */
+  session: { carried: string; maxStateBytes: number } | null;
 }
 
 /** Supervisor -> worker, once. */

@@ -55,6 +55,7 @@ export const MathFloor = Math.floor;
 export const MathMax = Math.max;
 export const MathMin = Math.min;
 export const NumberIsSafeInteger = Number.isSafeInteger;
+export const NumberIsFinite = Number.isFinite;
 export const String_ = String;
 export const ArrayIsArray = Array.isArray;
 

@@ -157,24 +157,26 @@ async function readHost(): Promise<void> {
   const connection = await connecting;
   revokeAll();
   const buffer = new Uint8Array(1 << 20);
-  let head: Uint8Array | null = new Uint8Array(0);
+  /** The start line's chunks until its newline arrives (it carries a session's state). */
+  let head: Uint8Array[] | null = [];
   while (true) {
     const n = await connection.read(buffer);
     if (n === null) exit();
     let bytes = buffer.subarray(0, n);
     if (head !== null) {
       const end = bytes.indexOf(10);
-      const joined: Uint8Array = new Uint8Array(
-        head.length + (end < 0 ? n : end),
+      head.push(bytes.slice(0, end < 0 ? n : end));
+      if (end < 0) continue;
+      const line = new Uint8Array(
+        head.reduce((size, part) => size + part.length, 0),
       );
-      joined.set(head, 0);
-      joined.set(bytes.subarray(0, end < 0 ? n : end), head.length);
-      if (end < 0) {
-        head = joined;
-        continue;
+      let at = 0;
+      for (const part of head) {
+        line.set(part, at);
+        at += part.length;
       }
       head = null;
-      start(joined);
+      start(line);
       bytes = bytes.subarray(end + 1);
     }
     if (bytes.length > 0) await feed(bytes);

@@ -24,10 +24,12 @@ import { createFuelMeter, type FuelMeter } from "./fuel_meter.ts";
 import { removeGlobalInternals, removeGlobals } from "./globals.ts";
 import { captureSite, harden, siteFrames } from "./harden.ts";
 import { connect, finish, isFinished } from "./link.ts";
+import { capturedState, expose } from "./state.ts";
 import type { ScriptError, StartMessage, StartParams } from "./messages.ts";
 import {
   dataDescriptor,
   encodeUtf8,
+  JSONParse,
   JSONStringify,
   MathFloor,
   MathMax,
@@ -67,8 +69,19 @@ function quiet(): boolean {
   return finishing || isFinished();
 }
 
-function fuelText(): string {
-  return meter === null ? "null" : "" + meter.used();
+/** The frame's tail after `fuel_used`: the variables to carry, in a session. */
+function tailText(): string {
+  const fuel = meter === null ? "null" : "" + meter.used();
+  const session = params?.session ?? null;
+  if (session === null) return fuel + "}}\n";
+  let state: string | null;
+  try {
+    state = capturedState(session.maxStateBytes);
+  } catch {
+    state =
+      '{"vars":[],"dropped":[],"error":"the variables could not be read"}';
+  }
+  return fuel + ',"state":' + (state ?? "null") + "}}\n";
 }
 
 const FINAL_HEAD = '{"jsonrpc":"2.0","method":"final","params":{"status":';
@@ -86,7 +99,7 @@ function finishWithError(error: ScriptError): never {
     FINAL_HEAD + '"error","error":{"kind":' + JSONStringify(error.kind) +
       ',"name":' + JSONStringify(cutText(error.name, quarter)) +
       ',"message":' + JSONStringify(cutText(error.message, quarter)) +
-      ',"stack":' + stack + '},"fuel_used":' + fuelText() + "}}\n",
+      ',"stack":' + stack + '},"fuel_used":' + tailText(),
     null,
     "",
   );
@@ -136,7 +149,7 @@ function finishWithValue(value: unknown, finalAnswer: boolean): never {
     FINAL_HEAD + '"ok","result":',
     bytes,
     ',"final_answer":' + (finalAnswer ? "true" : "false") + ',"fuel_used":' +
-      fuelText() + "}}\n",
+      tailText(),
   );
 }
 
@@ -296,7 +309,11 @@ async function run(
     const name = start.tools[i];
     define("external_" + name, makeExternal(name, limits, quiet), true);
   }
-  let main: (fuel: FuelMeter | null) => Promise<unknown>;
+  let main: (
+    fuel: FuelMeter | null,
+    carried: unknown,
+    exposeState: typeof expose,
+  ) => Promise<unknown>;
   try {
     const module = await import(start.module);
     main = module.default;
@@ -312,7 +329,10 @@ async function run(
   }
   let value: unknown;
   try {
-    value = await main(meter);
+    const carried = start.session === null
+      ? null
+      : JSONParse(start.session.carried);
+    value = await main(meter, carried, expose);
   } catch (error) {
     finishWithThrown(error);
   }

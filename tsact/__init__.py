@@ -20,14 +20,18 @@ from ._limits import Limits
 from ._record import (
     ConsoleEntry,
     Diagnostic,
+    DroppedName,
     ErrorInfo,
     ExecutionRecord,
+    KeptVariable,
+    SessionState,
     Timings,
     ToolCallRecord,
     Versions,
     record_json_schema,
 )
 from ._sandbox import Sandbox
+from ._session import Session
 from ._toolbox import Toolbox
 from ._tools import Tool, ToolDefinitionError, ToolError, as_tools, tool
 from ._version import __version__
@@ -58,11 +62,15 @@ __all__ = [
     "ConsoleEvent",
     "DenoNotFound",
     "Diagnostic",
+    "DroppedName",
     "ErrorInfo",
     "ExecutionEvent",
     "ExecutionRecord",
+    "KeptVariable",
     "Limits",
     "Sandbox",
+    "Session",
+    "SessionState",
     "Timings",
     "Tool",
     "ToolCallFinished",

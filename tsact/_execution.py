@@ -37,10 +37,12 @@ from ._limits import Limits, MiB
 from ._process import apply_rlimits, kill_group, pump, spawn, watch_memory
 from ._protocol import (
     MAX_JSON_DEPTH,
+    CapturedState,
     ConsoleFrame,
     FinalFrame,
     ProtocolError,
     ScriptValueError,
+    SessionStart,
     StartedFrame,
     StartFrame,
     StartParams,
@@ -50,6 +52,7 @@ from ._protocol import (
 )
 from ._record import ConsoleEntry, ErrorInfo, ExecutionRecord, Timings, ToolCallRecord, Versions
 from ._script import PreparedScript, ScriptRejected, ToolAlias, map_error, prepare
+from ._session import Session
 from ._toolbox import Toolbox
 from ._version import __version__
 
@@ -68,8 +71,10 @@ def error_cap(limits: Limits) -> int:
     return max(line_cap(limits.max_output_bytes), ERROR_TEXT_FLOOR)
 
 
-def max_frame_bytes(limits: Limits) -> int:
+def max_frame_bytes(limits: Limits, *, session: bool = False) -> int:
     """The longest frame a sandbox that keeps the protocol sends under ``limits``.
+
+    In a session the final frame also carries the script's variables.
 
     The worker keeps a result or one call's arguments within ``max_result_bytes`` of
     UTF-8 JSON, sent as is. It cuts a console line to ``line_cap`` bytes, and an
@@ -77,7 +82,8 @@ def max_frame_bytes(limits: Limits) -> int:
     escaping can grow such text.
     """
     text = error_cap(limits)
-    return max(limits.max_result_bytes, JSON_ESCAPE_GROWTH * text) + FRAME_ENVELOPE
+    state = limits.max_state_bytes + FRAME_ENVELOPE if session else 0
+    return max(limits.max_result_bytes, JSON_ESCAPE_GROWTH * text) + state + FRAME_ENVELOPE
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ class _Outcome:
     final_answer: bool = False
     error: ErrorInfo | None = None
     fuel_used: int | None = None
+    state: CapturedState | None = None
 
 
 @dataclass
@@ -108,6 +115,7 @@ class _Run:
     settings: ExecutionSettings
     source: str
     on_event: EventHandler | None
+    session: Session | None
     started: float = field(default_factory=time.perf_counter)
     record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     outcome: _Outcome | None = None
@@ -209,14 +217,16 @@ async def execute(
     settings: ExecutionSettings,
     on_event: EventHandler | None = None,
     spawned: SpawnedSandbox | None = None,
+    session: Session | None = None,
 ) -> ExecutionRecord:
     """Run one script in a fresh sandbox and return its record (never raises for the script).
 
     ``source`` must be well-formed Unicode (``well_formed``; ``Sandbox.run`` makes it so).
     ``spawned`` is a prewarmed process to use (it is closed either way); without it a
-    new one is spawned.
+    new one is spawned. With ``session``, the script starts with the session's variables
+    and leaves its own to it.
     """
-    run = _Run(settings, source, on_event)
+    run = _Run(settings, source, on_event, session)
     limits = settings.limits
     started_at = datetime.now(UTC).isoformat(timespec="milliseconds")
     try:
@@ -227,6 +237,7 @@ async def execute(
                 max_source_bytes=limits.max_source_bytes,
                 fuel=limits.fuel is not None,
                 aliases=settings.aliases,
+                carried=session.names if session is not None else None,
             )
         except ScriptRejected as rejected:
             run.fail(rejected.kind, rejected.message, line=rejected.line, column=rejected.column)
@@ -319,7 +330,9 @@ async def _session(
 ) -> None:
     limits = run.settings.limits
     stream = await listener.accept()
-    channel = FrameChannel(stream, max_frame_bytes=max_frame_bytes(limits))
+    channel = FrameChannel(
+        stream, max_frame_bytes=max_frame_bytes(limits, session=run.session is not None)
+    )
     run.channel = channel
     run.dispatcher = ToolDispatcher(
         run.settings.toolbox,
@@ -341,6 +354,11 @@ async def _session(
             fuel=limits.fuel,
             fuel_per_tool_call=limits.fuel_per_tool_call,
             tools=run.settings.toolbox.names,
+            session=None
+            if run.session is None
+            else SessionStart(
+                carried=run.session.carried_json(), max_state_bytes=limits.max_state_bytes
+            ),
         )
     )
     try:
@@ -403,6 +421,7 @@ def _finish(run: _Run, script: PreparedScript, frame: FinalFrame) -> None:
                 result=params.result,
                 final_answer=params.final_answer,
                 fuel_used=params.fuel_used,
+                state=params.state,
             )
         )
         return
@@ -427,6 +446,7 @@ def _finish(run: _Run, script: PreparedScript, frame: FinalFrame) -> None:
                 stack=mapped.stack,
             ),
             fuel_used=params.fuel_used,
+            state=params.state,
         )
     )
 
@@ -474,6 +494,9 @@ def _build_record(run: _Run, started_at: str) -> ExecutionRecord:
         stdout=run.stdout.text(),
         stderr=run.stderr.text(),
         fuel_used=outcome.fuel_used,
+        state=None
+        if run.session is None
+        else run.session.absorb(outcome.state, run.settings.limits.max_state_bytes),
         duration_ms=run.now_ms(),
         timings=run.timings,
         limits=run.settings.limits,

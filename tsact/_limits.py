@@ -40,6 +40,9 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
             per execution; past it each further value is kept as a marker saying how many
             bytes were left out (the call itself is not affected).
         tool_concurrency: tool calls that run at the same time (``Promise.all``).
+        max_state_bytes: JSON bytes of the variables a session carries to its next
+            script; past it that step's variables are not kept (the record says so) and
+            the previous ones stay.
     """
 
     timeout_s: float = 30.0
@@ -52,6 +55,7 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     max_result_bytes: int = 10_000_000
     max_tool_data_bytes: int = 16_000_000
     tool_concurrency: int = 8
+    max_state_bytes: int = 64_000_000
 
     def __post_init__(self) -> None:
         # One spelling for one value: 10 and 10.0 must give the same JSON.
@@ -70,6 +74,7 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
             "max_result_bytes",
             "max_tool_data_bytes",
             "tool_concurrency",
+            "max_state_bytes",
         ):
             value = getattr(self, name)
             minimum = (

@@ -53,6 +53,31 @@ class ScriptErrorPayload(msgspec.Struct, frozen=True):
     stack: str | None = None
 
 
+class CapturedVariable(msgspec.Struct, frozen=True):
+    """A variable the script leaves to the next one of its session, with its JSON."""
+
+    name: str
+    type: str
+    summary: str
+    bytes: int
+    value: msgspec.Raw
+
+
+class DroppedVariable(msgspec.Struct, frozen=True):
+    """A top-level name that does not carry, and why."""
+
+    name: str
+    reason: str
+
+
+class CapturedState(msgspec.Struct, frozen=True):
+    """What a session's script leaves behind (``error`` when it was over the limit)."""
+
+    vars: list[CapturedVariable]
+    dropped: list[DroppedVariable]
+    error: str | None = None
+
+
 class FinalParams(msgspec.Struct, frozen=True):
     """The script's outcome."""
 
@@ -61,6 +86,7 @@ class FinalParams(msgspec.Struct, frozen=True):
     final_answer: bool = False
     error: ScriptErrorPayload | None = None
     fuel_used: int | None = None
+    state: CapturedState | None = None
 
 
 class FinalFrame(msgspec.Struct, frozen=True, tag_field="method", tag="final"):
@@ -87,6 +113,13 @@ The worker refuses deeper values (kind ``limit``); the host's decoder, and every
 that later walks a record (encoders, validators), recurse once per level."""
 
 
+class SessionStart(msgspec.Struct, frozen=True, rename="camel"):
+    """In a session: the variables carried in (a JSON object's text) and their bound."""
+
+    carried: str
+    max_state_bytes: int
+
+
 class StartParams(msgspec.Struct, frozen=True, rename="camel"):
     """The settings the host sends first (names match ``messages.ts``)."""
 
@@ -98,6 +131,7 @@ class StartParams(msgspec.Struct, frozen=True, rename="camel"):
     fuel: int | None
     fuel_per_tool_call: int
     tools: list[str]
+    session: SessionStart | None = None
 
 
 class StartFrame(msgspec.Struct, frozen=True, tag_field="method", tag="start"):

@@ -82,6 +82,35 @@ class ToolCallRecord(msgspec.Struct, kw_only=True):
     duration_ms: float = 0.0
 
 
+class KeptVariable(msgspec.Struct, frozen=True, kw_only=True):
+    """A variable the next script of the session will see: its type (as declared to the
+    type checker), a short description and its size in JSON bytes. The value stays in
+    the session."""
+
+    name: str
+    type: str
+    summary: str
+    bytes: int
+
+
+class DroppedName(msgspec.Struct, frozen=True, kw_only=True):
+    """A top-level name the next script will not see, and why (not JSON data...)."""
+
+    name: str
+    reason: str
+
+
+class SessionState(msgspec.Struct, frozen=True, kw_only=True):
+    """What a session carries after this execution.
+
+    ``error`` says why this step's variables were not kept (the previous ones were).
+    """
+
+    kept: list[KeptVariable] = []
+    dropped: list[DroppedName] = []
+    error: str | None = None
+
+
 class Timings(msgspec.Struct, kw_only=True):
     """Where the time of an execution went, in milliseconds from its start.
 
@@ -111,6 +140,7 @@ class ExecutionRecord(msgspec.Struct, kw_only=True):
     ``status`` is ``"ok"`` with ``result`` set, or ``"error"`` with ``error`` set.
     ``final_answer`` is true when the script ended by calling ``final_answer(value)``.
     ``stdout``/``stderr`` are the raw process streams: untrusted text, capped.
+    ``state`` is set in a session: the variables the next script will see.
     """
 
     id: str
@@ -124,6 +154,7 @@ class ExecutionRecord(msgspec.Struct, kw_only=True):
     stdout: str = ""
     stderr: str = ""
     fuel_used: int | None = None
+    state: SessionState | None = None
     duration_ms: float = 0.0
     timings: Timings = msgspec.field(default_factory=Timings)
     limits: Limits = msgspec.field(default_factory=Limits)

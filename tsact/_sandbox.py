@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 import anyio
@@ -31,6 +31,7 @@ from ._execution import (
 from ._limits import Limits
 from ._record import Diagnostic, ErrorInfo, ExecutionRecord
 from ._script import well_formed
+from ._session import Session
 from ._toolbox import Toolbox
 from ._tools import Tool
 
@@ -188,14 +189,17 @@ class Sandbox:
             self._catalog = ToolCatalog(self.toolbox, self.declarations())
         return self._catalog
 
-    async def check(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:
+    async def check(
+        self, source: str, *, output_type: Any = None, carried: str = ""
+    ) -> list[Diagnostic]:
         """Type-check a script against the declarations; never runs it.
 
-        ``final_answer`` is typed as in ``declarations(output_type=...)``. Diagnostics
-        are in the script's own lines. The checker is a warm ``deno lsp`` kept
-        for the sandbox's lifetime (``close()`` stops it).
+        ``final_answer`` is typed as in ``declarations(output_type=...)``; ``carried``
+        declares a session's variables. Diagnostics are in the script's own lines. The
+        checker is a warm ``deno lsp`` kept for the sandbox's lifetime (``close()``
+        stops it).
         """
-        declarations = self.declarations(output_type=output_type)
+        declarations = self.declarations(output_type=output_type) + carried
         if self._checker is None:
             self._checker = TypeChecker(self.deno_path)
         checker = self._checker
@@ -230,25 +234,50 @@ class Sandbox:
 
         ``limits`` overrides the sandbox's limits for this run; ``on_event`` receives
         console lines and tool calls as they happen. Cancelling the awaiting task kills
-        the process, cleans up, and re-raises the cancellation.
+        the process, cleans up, and re-raises the cancellation. Each run starts with no
+        variables; ``session()`` carries them from one script to the next.
         """
+        return await self._run(source, limits=limits, on_event=on_event, session=None)
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[Session]:
+        """A session: scripts run one after another, top-level JSON variables carried.
+
+        Each script still runs in a fresh process; only the JSON text of the variables
+        crosses, held here on the host. Leaving the block forgets them.
+        """
+        session = Session(self)
+        try:
+            yield session
+        finally:
+            session.clear()
+
+    async def _run(
+        self,
+        source: str,
+        *,
+        limits: Limits | None,
+        on_event: EventHandler | None,
+        session: Session | None,
+    ) -> ExecutionRecord:
         source = well_formed(source)
         settings = self._settings(limits)
         if self.typecheck:
-            rejected = await self._typecheck_record(source, settings)
+            carried = session.declarations() if session is not None else ""
+            rejected = await self._typecheck_record(source, settings, carried=carried)
             if rejected is not None:
                 return rejected
         spare = await self._take_spare(settings)
-        return await execute(source, settings, on_event, spare)
+        return await execute(source, settings, on_event, spare, session)
 
     async def _typecheck_record(
-        self, source: str, settings: ExecutionSettings
+        self, source: str, settings: ExecutionSettings, *, carried: str = ""
     ) -> ExecutionRecord | None:
         """A ``type`` error record when the script does not type-check, else None."""
         if len(source.encode()) > settings.limits.max_source_bytes:
             return None  # the execution reports the size limit
         started = time.perf_counter()
-        diagnostics = await self.check(source)
+        diagnostics = await self.check(source, carried=carried)
         if not diagnostics:
             return None
         first = diagnostics[0]
