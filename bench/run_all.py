@@ -22,6 +22,7 @@ import fuel_bench
 import peers
 import sandbox_bench
 import scale_bench
+import state_bench
 import typecheck_bench
 from _table import Row, print_table
 
@@ -89,6 +90,7 @@ async def main() -> None:
     for name, collect in (
         ("sandbox", sandbox_bench.collect),
         ("data, concurrency and memory", scale_bench.collect),
+        ("session state", state_bench.collect),
         ("peers", peers.collect),
         ("type-checking", typecheck_bench.collect),
         ("fuel", fuel_bench.collect),
