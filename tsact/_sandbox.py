@@ -23,15 +23,14 @@ from ._deno import deno_version, find_deno
 from ._events import Approver, EventHandler
 from ._execution import (
     ExecutionSettings,
-    SpawnedSandbox,
     execute,
-    spawn_sandbox,
     type_error_record,
 )
 from ._limits import Limits
 from ._record import Diagnostic, ErrorInfo, ExecutionRecord
 from ._script import well_formed
 from ._session import Session
+from ._spares import SparePool
 from ._toolbox import Toolbox
 from ._tools import Tool
 
@@ -60,6 +59,8 @@ class Sandbox:
             type checks (``None``: any JSON value).
         deno_path: the deno binary; by default ``$TSACT_DENO``, else the ``deno``
             package's, else the one on ``PATH``.
+        pool: processes kept booted inside ``async with`` (1: the next run's; more for
+            concurrent runs, each of which takes one).
         tool_search: scripts get ``search_tools(query)``, which returns the full
             declarations of the tools that best match (for large catalogs, whose prompt
             lists only names and summaries: ``sandbox.catalog``).
@@ -75,6 +76,7 @@ class Sandbox:
         output_type: Any = None,
         deno_path: str | os.PathLike[str] | None = None,
         tool_search: bool = False,
+        pool: int = 1,
     ) -> None:
         self.toolbox = Toolbox(tools)
         self.tool_search = tool_search
@@ -91,20 +93,27 @@ class Sandbox:
         self.approve = approve
         self.deno_path = find_deno(deno_path)
         self.deno_version = deno_version(self.deno_path)
-        self._spares: anyio.abc.TaskGroup | None = None
-        self._spare: SpawnedSandbox | None = None
-        self._spawning = False
+        self._group: anyio.abc.TaskGroup | None = None
+        self._pool = SparePool(pool)
 
     async def __aenter__(self) -> Sandbox:
-        if self._spares is not None:
+        if self._group is not None:
             raise RuntimeError("this Sandbox is already open in an async with block")
         group = anyio.create_task_group()
         await group.__aenter__()
-        self._spares = group
-        self._refill(self._settings(None))
+        self._group = group
+        self._pool.start(group, self._settings(None))
         if self.typecheck:
             group.start_soon(self._warm_checker)
         return self
+
+    async def warm(self) -> None:
+        """Wait until the pool's processes have booted (inside ``async with``).
+
+        ``run`` never needs it; it makes the next runs' start-up predictable (benchmarks,
+        a first step that should not wait).
+        """
+        await self._pool.wait_ready()
 
     async def _warm_checker(self) -> None:
         """Boot the type checker in the background: its first check costs about a second."""
@@ -112,54 +121,13 @@ class Sandbox:
             await self.check("")
 
     async def __aexit__(self, *exc_info: Any) -> None:
-        group, self._spares = self._spares, None
+        group, self._group = self._group, None
         if group is None:
             return
-        group.cancel_scope.cancel()
+        group.cancel_scope.cancel()  # teardowns are shielded: the block still waits for them
         await group.__aexit__(*exc_info)
-        spare, self._spare = self._spare, None
-        if spare is not None:
-            await spare.aclose()
+        await self._pool.close()
         self.close()
-
-    def _refill(self, settings: ExecutionSettings) -> None:
-        """Boot the next spare in the background (at most one at a time)."""
-        if self._spares is None or self._spare is not None or self._spawning:
-            return
-        self._spawning = True
-
-        async def boot() -> None:
-            try:
-                spare = await spawn_sandbox(settings)
-            except OSError:
-                return
-            finally:
-                self._spawning = False
-            if self._spares is None or self._spare is not None:
-                await spare.aclose()
-            else:
-                self._spare = spare
-
-        self._spares.start_soon(boot)
-
-    async def _take_spare(self, settings: ExecutionSettings) -> SpawnedSandbox | None:
-        """The booted spare if it fits these limits, and start booting the next one.
-
-        A spare that does not fit is closed in the background, so the run's own spawn
-        does not wait for it; the next spare has the sandbox's limits, for the next
-        default run, whatever this run's are.
-        """
-        spare, self._spare = self._spare, None
-        if spare is not None and (
-            spare.memory_mb != settings.limits.memory_mb or spare.process.returncode is not None
-        ):
-            if self._spares is not None:
-                self._spares.start_soon(spare.aclose)  # shielded: the block's exit awaits it
-            else:
-                await spare.aclose()
-            spare = None
-        self._refill(self._settings(None))
-        return spare
 
     @property
     def tools(self) -> list[Tool]:
@@ -267,8 +235,9 @@ class Sandbox:
             rejected = await self._typecheck_record(source, settings, carried=carried)
             if rejected is not None:
                 return rejected
-        spare = await self._take_spare(settings)
-        return await execute(source, settings, on_event, spare, session)
+        spare = await self._pool.take(settings, self._settings(None))
+        defer = self._pool.defer if self._pool.open else None
+        return await execute(source, settings, on_event, spare, session, defer=defer)
 
     async def _typecheck_record(
         self, source: str, settings: ExecutionSettings, *, carried: str = ""
