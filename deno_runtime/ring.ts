@@ -36,7 +36,7 @@ import {
 } from "./primordials.ts";
 
 /** Bytes in each ring (a power of two). */
-export const RING_BYTES = 1 << 20;
+export const RING_BYTES = 1 << 22;
 const MASK = RING_BYTES - 1;
 const CONTROL_BYTES = 64;
 

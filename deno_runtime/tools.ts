@@ -133,35 +133,51 @@ export function makeExternal(
           return;
         }
       }
-      const bytes = encodeUtf8(json);
-      const size = TypedArrayPrototypeGetLength(bytes);
-      if (size > limits.maxBytes) {
-        refuse(
-          "arguments of external_" + name + " are " + size +
-            " bytes of JSON, over max_result_bytes (" + limits.maxBytes + ")",
-          "limit",
-        );
-        return;
+      const head = '{"jsonrpc":"2.0","id":' + (lastCallId + 1) +
+        ',"method":"tool_call","params":{"name":' + nameJson + ',"args":';
+      if (
+        json.length * 3 <= limits.maxBytes && json.length <= 2 * limits.maxDepth
+      ) {
+        // Surely within both limits: one string, one encoding, one write.
+        limits.charge();
+        register(resolve, reject, name, site);
+        send(head + json + "}}\n");
+      } else {
+        const bytes = encodeUtf8(json);
+        const size = TypedArrayPrototypeGetLength(bytes);
+        if (size > limits.maxBytes) {
+          refuse(
+            "arguments of external_" + name + " are " + size +
+              " bytes of JSON, over max_result_bytes (" + limits.maxBytes + ")",
+            "limit",
+          );
+          return;
+        }
+        if (depthOver(bytes, limits.maxDepth)) {
+          refuse(
+            "arguments of external_" + name + " nest deeper than " +
+              limits.maxDepth + " levels",
+            "limit",
+          );
+          return;
+        }
+        limits.charge();
+        register(resolve, reject, name, site);
+        sendParts(head, bytes, "}}\n");
       }
-      if (depthOver(bytes, limits.maxDepth)) {
-        refuse(
-          "arguments of external_" + name + " nest deeper than " +
-            limits.maxDepth + " levels",
-          "limit",
-        );
-        return;
-      }
-      limits.charge();
-      const id = ++lastCallId;
-      calls[id] = { resolve, reject, name, site };
-      sendParts(
-        '{"jsonrpc":"2.0","id":' + id +
-          ',"method":"tool_call","params":{"name":' + nameJson + ',"args":',
-        bytes,
-        "}}\n",
-      );
       expectReply();
     });
+}
+
+/** Record a call about to be sent (its id is the next one). */
+function register(
+  resolve: (value: unknown) => void,
+  reject: (reason: unknown) => void,
+  name: string,
+  site: object,
+): void {
+  const id = ++lastCallId;
+  calls[id] = { resolve, reject, name, site };
 }
 
 /** Settle the call a reply line answers (the host's JSON-RPC response). */
