@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
 import anyio
 import anyio.abc
+import anyio.from_thread
 
 from ._catalog import (
     SEARCH_ALIAS,
@@ -31,8 +32,11 @@ from ._execution import (
 from ._limits import Limits
 from ._record import Diagnostic, ErrorInfo, ExecutionRecord
 from ._script import well_formed
+from ._sync import run_blocking
 from ._toolbox import Toolbox
 from ._tools import Tool
+
+T = TypeVar("T")
 
 
 class Sandbox:
@@ -46,7 +50,9 @@ class Sandbox:
     Used as ``async with Sandbox(...) as sandbox:``, it keeps one spare process booting in
     the background, so the next ``run`` skips start-up (an agent's next step boots while
     the model thinks). Every spare still serves exactly one execution; leaving the block
-    kills the spare and removes its temp directory.
+    kills the spare and removes its temp directory. Code that is not async gets the same
+    with ``with Sandbox(...) as sandbox:`` and ``run_sync``/``check_sync``, which also
+    work where an event loop already runs (a notebook).
 
     Args:
         tools: ``@tool`` functions, ``Tool`` objects, or plain annotated functions.
@@ -93,6 +99,8 @@ class Sandbox:
         self._spares: anyio.abc.TaskGroup | None = None
         self._spare: SpawnedSandbox | None = None
         self._spawning = False
+        self._portal: anyio.from_thread.BlockingPortal | None = None
+        self._portal_stack: contextlib.ExitStack | None = None
 
     async def __aenter__(self) -> Sandbox:
         if self._spares is not None:
@@ -274,9 +282,47 @@ class Sandbox:
         limits: Limits | None = None,
         on_event: EventHandler | None = None,
     ) -> ExecutionRecord:
-        """``run`` for code that is not async (starts its own event loop)."""
+        """``run`` for code that is not async.
+
+        Inside ``with Sandbox(...)`` it runs on the block's event loop (and its spare
+        process); elsewhere on a new event loop: this thread's, or a helper thread's
+        when this thread already runs one (a notebook, an async caller).
+        """
 
         async def main() -> ExecutionRecord:
             return await self.run(source, limits=limits, on_event=on_event)
 
-        return anyio.run(main)
+        return self._blocking(main)
+
+    def check_sync(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:
+        """``check`` for code that is not async (see ``run_sync`` for where it runs)."""
+
+        async def main() -> list[Diagnostic]:
+            return await self.check(source, output_type=output_type)
+
+        return self._blocking(main)
+
+    def _blocking(self, function: Callable[[], Awaitable[T]]) -> T:
+        portal = self._portal
+        if portal is not None:
+            return portal.call(function)
+        return run_blocking(function)
+
+    def __enter__(self) -> Sandbox:
+        """``with Sandbox(...) as sandbox:`` for code that is not async: what ``async with``
+        does (a spare process boots ahead of each ``run_sync``), on a private event loop
+        in a helper thread that lives as long as the block."""
+        if self._portal is not None:
+            raise RuntimeError("this Sandbox is already open in a with block")
+        with contextlib.ExitStack() as stack:
+            portal = stack.enter_context(anyio.from_thread.start_blocking_portal())
+            stack.enter_context(portal.wrap_async_context_manager(self))
+            self._portal = portal
+            self._portal_stack = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        stack, self._portal_stack = self._portal_stack, None
+        self._portal = None
+        if stack is not None:
+            stack.close()

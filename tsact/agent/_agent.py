@@ -17,6 +17,7 @@ from .._catalog import SEARCH_DECLARATION, estimate_tokens
 from .._events import Approver
 from .._limits import Limits
 from .._sandbox import Sandbox
+from .._sync import run_blocking
 from .._toolbox import Toolbox
 from .._tools import Tool
 from ._events import AgentEvent, AgentEventHandler
@@ -239,8 +240,9 @@ class Agent:
         return await Loop(self._settings(), task, emit, stream).execute()
 
     def run_sync(self, task: str, *, on_event: AgentEventHandler | None = None) -> AgentRun:
-        """``run`` for code that is not async (starts its own event loop)."""
-        return anyio.run(functools.partial(self.run, task, on_event=on_event))
+        """``run`` for code that is not async: on a new event loop, this thread's, or a
+        helper thread's when this thread already runs one (a notebook, an async caller)."""
+        return run_blocking(functools.partial(self.run, task, on_event=on_event))
 
     async def run_stream(self, task: str) -> AsyncGenerator[AgentEvent, None]:
         """Solve ``task``, yielding events as they happen; the last one is ``RunFinished``.
