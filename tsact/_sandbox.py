@@ -122,12 +122,14 @@ class Sandbox:
         group, self._spares = self._spares, None
         if group is None:
             return
-        group.cancel_scope.cancel()
-        await group.__aexit__(*exc_info)
-        spare, self._spare = self._spare, None
-        if spare is not None:
-            await spare.aclose()
-        self.close()
+        try:
+            group.cancel_scope.cancel()
+            await group.__aexit__(*exc_info)  # re-raises when the block was cancelled
+        finally:
+            spare, self._spare = self._spare, None
+            if spare is not None:
+                await spare.aclose()
+            self.close()
 
     def _refill(self, settings: ExecutionSettings) -> None:
         """Boot the next spare in the background (at most one at a time)."""

@@ -12,6 +12,7 @@ from tsact.agent import (
     CodeReady,
     ConsoleLine,
     ExecutionFinished,
+    ModelFailed,
     ModelReplied,
     StepFault,
     StepStarted,
@@ -55,6 +56,8 @@ class RunProgress:
                 console.print(Text(text, style="italic"))
         elif isinstance(event, StepFault):
             console.print(Text(f"unusable reply: {untrusted(event.message)}", style="yellow"))
+        elif isinstance(event, ModelFailed):
+            console.print(Text(f"model call failed: {untrusted(event.message)}", style="red"))
         elif isinstance(event, CodeReady):
             view = source_view(event.code, None)
             if view is not None:
