@@ -15,6 +15,8 @@ import sys
 
 from rich.console import Console
 
+from tsact._prints import PrintRouter
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -39,6 +41,10 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def write_plain(text: str) -> None:
-    """Write machine output (JSON, declarations) to stdout as is, newline-terminated."""
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    sys.stdout.flush()
+    """Write machine output (JSON, declarations) to stdout as is, newline-terminated.
+
+    It goes to the real stdout even while tools' prints are kept off it
+    (``stdout_kept_for_data``)."""
+    stream = sys.stdout.original if isinstance(sys.stdout, PrintRouter) else sys.stdout
+    stream.write(text if text.endswith("\n") else text + "\n")
+    stream.flush()

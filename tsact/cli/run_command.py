@@ -11,6 +11,7 @@ exit status 130, as for any program stopped by SIGINT.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from pathlib import Path
@@ -21,6 +22,7 @@ from rich.console import Console
 from rich.text import Text
 
 from tsact import DenoNotFound, Limits, Tool, ToolDefinitionError
+from tsact._prints import stdout_kept_for_data
 from tsact.agent._agent import DEFAULT_MODEL_TIMEOUT
 
 from .errors import InputError
@@ -76,7 +78,10 @@ def run_task(
     save_path = _save_path(save)
     limits = build_limits(timeout_s=timeout_s, memory_mb=memory_mb, fuel=fuel)
     local = load_tools(tools)
-    with mcp_tools(mcp) as remote:
+    with contextlib.ExitStack() as stack:
+        if as_json:  # what tools print goes to stderr: stdout holds the run alone
+            stack.enter_context(stdout_kept_for_data())
+        remote = stack.enter_context(mcp_tools(mcp))
         return _run(
             task,
             [*local, *remote],
