@@ -3,8 +3,14 @@
 Tools declared with pydantic become ``external_*`` functions; a script runs in a
 fresh Deno process with every permission denied and time, fuel and memory limits;
 each run yields an ``ExecutionRecord`` that reads and writes as stable JSON.
+
+tsact logs to the ``tsact`` logger (``tsact.process``, ``tsact.agent``...): debug
+messages when a sandbox process is spawned and killed, a model request is sent and
+answered, a run starts and ends. It is silent until you configure logging, e.g.
+``logging.basicConfig()`` and ``logging.getLogger("tsact").setLevel(logging.DEBUG)``.
 """
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from ._checker import CheckerError
@@ -34,6 +40,8 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .agent import Agent, AgentEvent, AgentRun, AgentStep, Usage, agent_run_json_schema
+
+logging.getLogger("tsact").addHandler(logging.NullHandler())
 
 _AGENT_NAMES = {"Agent", "AgentEvent", "AgentRun", "AgentStep", "Usage", "agent_run_json_schema"}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -37,6 +38,7 @@ from ._toolbox import Toolbox
 from ._tools import Tool
 
 T = TypeVar("T")
+LOGGER = logging.getLogger("tsact.sandbox")
 
 
 class Sandbox:
@@ -115,6 +117,7 @@ class Sandbox:
 
     async def _warm_checker(self) -> None:
         """Boot the type checker in the background: its first check costs about a second."""
+        LOGGER.debug("warming the type checker in the background")
         with contextlib.suppress(CheckerError):
             await self.check("")
 
