@@ -43,6 +43,7 @@ import anyio
 from .._events import ConsoleEvent, ExecutionEvent, ToolCallFinished, ToolCallStarted
 from .._record import ConsoleEntry, ErrorInfo, ExecutionRecord, ToolCallRecord, Versions
 from .._sandbox import Sandbox
+from .._tracing import SpanHandle, agent_span, execution_span, model_span
 from .._version import __version__
 from ._events import (
     AgentEvent,
@@ -227,12 +228,24 @@ class Loop:
         self._parent_usage = USAGE_SINK.get()
         self._live: _LiveScript | None = None
         self._waiting_since: float | None = None
+        self._span = SpanHandle(None)
 
     def _finish(self, status: RunStatus, *, error: str | None = None) -> AgentRun:
         self.run.status = status
         self.run.error = error
         self.run.duration_ms = round((time.perf_counter() - self._start) * 1000, 3)
         LOGGER.debug("run %s ended: %s after %d steps", self.run.id, status, len(self.run.steps))
+        usage = self.run.usage
+        self._span.set(
+            gen_ai__usage__input_tokens=usage.prompt_tokens,
+            gen_ai__usage__output_tokens=usage.completion_tokens,
+            tsact__agent__status=status,
+            tsact__agent__steps=len(self.run.steps),
+            tsact__agent__model_calls=usage.model_calls,
+            tsact__duration_ms=self.run.duration_ms,
+        )
+        if status != "final_answer":
+            self._span.fail(status, error or status)
         self.emit(RunFinished(self.run))
         return self.run
 
@@ -245,11 +258,12 @@ class Loop:
     async def execute(self) -> AgentRun:
         """Run steps until an answer, an error, ``max_steps`` or cancellation."""
         LOGGER.debug("run %s started: model %s", self.run.id, self.run.model)
-        try:
-            return await self._steps()
-        except (anyio.get_cancelled_exc_class(), KeyboardInterrupt):
-            self._cancelled()
-            raise
+        with agent_span(self.run.model, self.run.id) as self._span:
+            try:
+                return await self._steps()
+            except (anyio.get_cancelled_exc_class(), KeyboardInterrupt):
+                self._cancelled()
+                raise
 
     def _cancelled(self) -> None:
         """End the run as ``cancelled``, keeping what finished and what the script did."""
@@ -275,12 +289,7 @@ class Loop:
             self.emit(StepStarted(index))
             started = self._waiting_since = time.perf_counter()
             try:
-                reply = await self.s.model.complete(
-                    self.messages,
-                    tools=[EXECUTE_TOOL] if self.s.mode == "tools" else None,
-                    stream=self.stream,
-                    on_text=functools.partial(self._delta, index),
-                )
+                reply = await self._complete(index)
             except ModelCallFailed as exc:
                 self._waiting_since = None
                 step.model_ms = _ms_since(started)
@@ -318,6 +327,27 @@ class Loop:
         return self._finish(
             "max_steps", error=f"no final answer after {steps} step{'s' if steps != 1 else ''}"
         )
+
+    async def _complete(self, index: int) -> ModelReply:
+        """One model call, in its span."""
+        model = self.s.model
+        with model_span(model.model, str(model.client.base_url)) as span:
+            try:
+                reply = await model.complete(
+                    self.messages,
+                    tools=[EXECUTE_TOOL] if self.s.mode == "tools" else None,
+                    stream=self.stream,
+                    on_text=functools.partial(self._delta, index),
+                )
+            except ModelCallFailed as exc:
+                span.fail("model_call_failed", str(exc))
+                raise
+            span.set(
+                gen_ai__response__finish_reasons=[reply.finish_reason or "unknown"],
+                gen_ai__usage__input_tokens=reply.usage.prompt_tokens,
+                gen_ai__usage__output_tokens=reply.usage.completion_tokens,
+            )
+            return reply
 
     def _delta(self, index: int, text: str) -> None:
         self.emit(ModelTextDelta(index, text))
@@ -426,7 +456,9 @@ class Loop:
 
         token = USAGE_SINK.set(sub_agent_used)
         try:
-            record = await self.s.sandbox.run(code, on_event=on_event)
+            with execution_span() as span:
+                record = await self.s.sandbox.run(code, on_event=on_event)
+                span.finish(record)
         finally:
             USAGE_SINK.reset(token)
         self._live = None
