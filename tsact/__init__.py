@@ -24,10 +24,12 @@ from ._events import (
 )
 from ._limits import Limits
 from ._record import (
+    FORMAT,
     ConsoleEntry,
     Diagnostic,
     ErrorInfo,
     ExecutionRecord,
+    NewerFormat,
     Timings,
     ToolCallRecord,
     Versions,
@@ -69,7 +71,9 @@ __all__ = [
     "ErrorInfo",
     "ExecutionEvent",
     "ExecutionRecord",
+    "FORMAT",
     "Limits",
+    "NewerFormat",
     "Sandbox",
     "Timings",
     "Tool",

@@ -250,9 +250,13 @@ def inspect_command(
 def replay_command(
     file: Annotated[str, typer.Argument(help="A saved execution record or agent run (JSON).")],
     tools: ToolsOption = [],  # noqa: B006
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show each replay's console too.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Re-run recorded scripts and show where the outcome differs from the recording.
+    """Re-run recorded scripts: show what each returned, and where it differs from the
+    recording.
 
     Without --tools, offline: tool calls are answered from the recording, and a call it
     does not hold is a divergence. With --tools, live against the current tools: how to
@@ -262,7 +266,7 @@ def replay_command(
     from .replay_command import replay_file
 
     with reporting_input_errors():
-        matches = replay_file(file, tools, as_json=as_json)
+        matches = replay_file(file, tools, as_json=as_json, verbose=verbose)
     raise typer.Exit(0 if matches else 1)
 
 
@@ -270,32 +274,63 @@ def replay_command(
 def types_command(
     tools: ToolsOption = [],  # noqa: B006
     mcp: McpOption = [],  # noqa: B006
+    schema: Annotated[
+        str | None,
+        typer.Option(
+            "--schema",
+            metavar="FILE.json",
+            help="Print the TypeScript type of this JSON Schema instead (- reads stdin).",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            metavar="NAME",
+            help="The type's name for --schema (default: its title, else the file's name).",
+        ),
+    ] = None,
 ) -> None:
-    """Print the TypeScript declarations that scripts (and models) see for the tools."""
-    from .types_command import print_types
+    """Print the TypeScript declarations that scripts (and models) see for the tools, or
+    with --schema the TypeScript type of one JSON Schema."""
+    from .errors import InputError
+    from .types_command import print_schema_type, print_types
 
     with reporting_input_errors():
-        print_types(tools, mcp)
+        if schema is not None:
+            if tools or mcp:
+                raise InputError("give either --schema or --tools/--mcp, not both")
+            print_schema_type(schema, name)
+        elif name is not None:
+            raise InputError("--name names the type of a --schema; give --schema FILE.json")
+        else:
+            print_types(tools, mcp)
 
 
 @app.command("check", cls=PlainCommand)
 def check_command(
-    script: Annotated[
-        str, typer.Argument(help="The TypeScript file to check (- reads standard input).")
+    scripts: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SCRIPT.ts",
+            help="The TypeScript files to check (- reads standard input); several are "
+            "checked by one warm type checker.",
+        ),
     ],
     tools: ToolsOption = [],  # noqa: B006
     mcp: McpOption = [],  # noqa: B006
     as_json: JsonOption = False,
 ) -> None:
-    """Type-check a script against the tools' declarations, without running it.
+    """Type-check scripts against the tools' declarations, without running them.
 
-    Exit status 0 when it type-checks, 1 when it has type errors, 2 for bad usage.
+    Exit status 0 when every script type-checks, 1 when any has type errors, 2 for bad
+    usage.
     """
-    from .check_command import check_script
+    from .check_command import check_scripts
 
     with reporting_input_errors():
-        diagnostics = check_script(script, tools, mcp=mcp, as_json=as_json)
-    raise typer.Exit(1 if diagnostics else 0)
+        found = check_scripts(scripts, tools, mcp=mcp, as_json=as_json)
+    raise typer.Exit(1 if any(found) else 0)
 
 
 @app.command("schema", cls=PlainCommand)

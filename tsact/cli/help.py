@@ -7,6 +7,7 @@ metavar instead (its name in capitals, nothing for a flag) unless it has one.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
@@ -29,8 +30,11 @@ def _plain(params: list[Any]) -> list[Any]:
     return params
 
 
+_BRACED = re.compile(r"\{([^{}]*)\}")
+
+
 def _unbraced(pieces: list[str]) -> list[str]:
-    return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+    return [_BRACED.sub(r"\1", piece) for piece in pieces]
 
 
 class PlainCommand(TyperCommand):

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .absent import NOTHING_ABSENT, Absent
-from .output import untrusted
+from .output import rule, untrusted
 from .render import SCRIPT_NAME, json_view, plural, section, shorten, show_record
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def show_step(console: Console, step: AgentStep, absent: Absent = NOTHING_ABSENT
             f" · sub-agents: {plural(sub.model_calls, 'model call')}, "
             f"{sub.prompt_tokens:,} + {sub.completion_tokens:,} tokens"
         )
-    console.rule(Text(f"Step {step.index}  ", style="bold").append(timing, style="dim"))
+    rule(console, Text(f"Step {step.index}  ", style="bold").append(timing, style="dim"))
     if step.model_text.strip():
         console.print(section("Model"))
         console.print(Text(shorten(untrusted(step.model_text.strip()), MODEL_TEXT_CHARS)))

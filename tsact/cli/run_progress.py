@@ -20,7 +20,7 @@ from tsact.agent import (
     ToolReturned,
 )
 
-from .output import untrusted
+from .output import rule, untrusted
 from .progress import ExecutionProgress
 from .render import error_view, headline, shorten, source_view
 
@@ -48,7 +48,7 @@ class RunProgress:
         if isinstance(event, StepStarted):
             if event.step > 1:
                 console.print()
-            console.rule(Text(f"Step {event.step}", style="bold"), align="left")
+            rule(console, Text(f"Step {event.step}", style="bold"))
             self._waiting(f"step {event.step}: waiting for the model")
         elif isinstance(event, ModelReplied):
             if event.text.strip():
