@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 
@@ -170,3 +171,22 @@ async def test_sub_agent_usage_adds_into_the_parent_run(
         model_calls=4, prompt_tokens=2200, completion_tokens=120, total_tokens=2320
     )
     assert run.usage == sum((step.usage + step.sub_agent_usage for step in run.steps), Usage())
+
+
+def test_run_sync_works_inside_a_running_event_loop(
+    server: FakeOpenAI, make_agent: AgentFactory
+) -> None:
+    """A notebook cell runs inside an event loop: run_sync must not need its own thread's."""
+    server.push(code("final_answer(await external_AddNumbers({ left: 20, right: 22 }));"))
+    agent = make_agent(MATH_TOOLS)
+    box: dict[str, object] = {}
+
+    async def cell() -> None:
+        box["run"] = agent.run_sync("Add.")
+
+    thread = threading.Thread(target=lambda: asyncio.run(cell()))
+    thread.start()
+    thread.join(60)
+    run = box.get("run")
+    assert run is not None, "run_sync raised inside the running loop"
+    assert run.status == "final_answer" and run.output == 42  # type: ignore[attr-defined]
