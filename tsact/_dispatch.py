@@ -29,6 +29,7 @@ import anyio.abc
 from ._capture import ToolDataBudget
 from ._channel import FrameChannel
 from ._events import Approver, ExecutionEvent, ToolCallFinished
+from ._prints import capturing_prints
 from ._record import ToolCallRecord
 from ._threads import DaemonThreadPool
 from ._tool_calls import (
@@ -80,7 +81,7 @@ class ToolDispatcher:
         self._budget = budget
         self._waiting: deque[_Call] = deque()
         # from threads: the call, its answer, the reply's size and the call's duration
-        self._answered: deque[tuple[ToolCallRecord, Answer, int, float]] = deque()
+        self._answered: deque[tuple[ToolCallRecord, Answer, int, float, str]] = deque()
         self._running: dict[int, tuple[ToolCallRecord, float]] = {}  # by id, with start time
         self._closed = False
         self._queue, self._queued = anyio.create_memory_object_stream[_Call](math.inf)
@@ -124,8 +125,8 @@ class ToolDispatcher:
     def drain(self) -> None:
         """Record the outcomes that threads have queued (call on the event loop)."""
         while self._answered:
-            call, answer, size, duration_ms = self._answered.popleft()
-            self._settle(call, answer, size, duration_ms)
+            call, answer, size, duration_ms, printed = self._answered.popleft()
+            self._settle(call, answer, size, duration_ms, printed)
 
     def _run(self, job: _Call) -> None:
         call = job.record
@@ -146,7 +147,12 @@ class ToolDispatcher:
             self._queue.send_nowait(job)
 
     def _settle(
-        self, call: ToolCallRecord, answer: Answer, size: int, duration_ms: float | None
+        self,
+        call: ToolCallRecord,
+        answer: Answer,
+        size: int,
+        duration_ms: float | None,
+        printed: str,
     ) -> None:
         """Record the outcome of a call (on the event loop) and start the next waiting one.
 
@@ -158,6 +164,7 @@ class ToolDispatcher:
         began = running[1]
         call.duration_ms = duration_ms or round((time.perf_counter() - began) * 1000, 3)
         answer.apply(call)
+        call.printed = printed
         call.result = self._budget.keep(call.result, size)
         self._emit(ToolCallFinished(call))
         if self._closed:
@@ -179,17 +186,18 @@ class ToolDispatcher:
         began = self._running[call.id][1]
 
         def work() -> None:
-            try:
-                validated = validated_arguments(tool, arguments)
-                if isinstance(validated, Answer):
-                    answer = validated
-                else:
-                    answer = call_on_thread(tool, validated, loop)
-                answer, frame = answer.encoded(call.id, tool.name)
-            except Exception as exc:  # the script must get an answer, whatever failed here
-                answer, frame = _unanswerable(call, exc)
+            with capturing_prints() as printed:
+                try:
+                    validated = validated_arguments(tool, arguments)
+                    if isinstance(validated, Answer):
+                        answer = validated
+                    else:
+                        answer = call_on_thread(tool, validated, loop)
+                    answer, frame = answer.encoded(call.id, tool.name)
+                except Exception as exc:  # the script must get an answer, whatever failed
+                    answer, frame = _unanswerable(call, exc)
             duration_ms = round((time.perf_counter() - began) * 1000, 3)
-            self._answered.append((call, answer, len(frame), duration_ms))
+            self._answered.append((call, answer, len(frame), duration_ms, printed.text()))
             self._channel.send_from_thread(frame)
             with contextlib.suppress(RuntimeError):  # a closed loop: the execution is gone
                 loop.call_soon_threadsafe(self.drain)
@@ -204,12 +212,13 @@ class ToolDispatcher:
     async def _answer(self, job: _Call) -> None:
         """Answer a call on the event loop and send the reply, unless the run ended."""
         call = job.record
-        try:
-            answer, frame = (await self._answer_on_loop(job)).encoded(call.id, call.name)
-        except Exception as exc:  # the script must get an answer, whatever failed here
-            answer, frame = _unanswerable(call, exc)
+        with capturing_prints() as printed:
+            try:
+                answer, frame = (await self._answer_on_loop(job)).encoded(call.id, call.name)
+            except Exception as exc:  # the script must get an answer, whatever failed here
+                answer, frame = _unanswerable(call, exc)
         if call.id in self._running:
-            self._settle(call, answer, len(frame), None)
+            self._settle(call, answer, len(frame), None, printed.text())
             await self._channel.send(frame)
 
     async def _answer_on_loop(self, job: _Call) -> Answer:

@@ -8,6 +8,7 @@ is then killed, reaped and its temp directory removed, however it ended
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -56,6 +57,8 @@ from ._script import PreparedScript, ScriptRejected, ToolAlias, map_error, prepa
 from ._session import Session
 from ._toolbox import Toolbox
 from ._version import __version__
+
+LOGGER = logging.getLogger("tsact.process")
 
 # Memory the Deno runtime itself holds (two isolates, snapshot, compiler): the RSS
 # watchdog allows memory_mb on top of this, so memory_mb is what the script can use.
@@ -179,7 +182,8 @@ class SpawnedSandbox:
         with anyio.CancelScope(shield=True):
             try:
                 kill_group(self.process)
-                await self.process.wait()
+                code = await self.process.wait()
+                LOGGER.debug("sandbox process %d reaped (exit %s)", self.process.pid, code)
                 await self.process.aclose()
             finally:
                 await self.listener.aclose()

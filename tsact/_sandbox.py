@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
 import anyio
 import anyio.abc
+import anyio.from_thread
 
 from ._catalog import (
     SEARCH_ALIAS,
@@ -31,8 +33,13 @@ from ._record import Diagnostic, ErrorInfo, ExecutionRecord
 from ._script import well_formed
 from ._session import Session
 from ._spares import SparePool
+from ._sync import run_blocking
 from ._toolbox import Toolbox
 from ._tools import Tool
+from ._tracing import execution_span
+
+T = TypeVar("T")
+LOGGER = logging.getLogger("tsact.sandbox")
 
 
 class Sandbox:
@@ -46,7 +53,9 @@ class Sandbox:
     Used as ``async with Sandbox(...) as sandbox:``, it keeps one spare process booting in
     the background, so the next ``run`` skips start-up (an agent's next step boots while
     the model thinks). Every spare still serves exactly one execution; leaving the block
-    kills the spare and removes its temp directory.
+    kills the spare and removes its temp directory. Code that is not async gets the same
+    with ``with Sandbox(...) as sandbox:`` and ``run_sync``/``check_sync``, which also
+    work where an event loop already runs (a notebook).
 
     Args:
         tools: ``@tool`` functions, ``Tool`` objects, or plain annotated functions.
@@ -95,6 +104,8 @@ class Sandbox:
         self.deno_version = deno_version(self.deno_path)
         self._group: anyio.abc.TaskGroup | None = None
         self._pool = SparePool(pool)
+        self._portal: anyio.from_thread.BlockingPortal | None = None
+        self._portal_stack: contextlib.ExitStack | None = None
 
     async def __aenter__(self) -> Sandbox:
         if self._group is not None:
@@ -117,6 +128,7 @@ class Sandbox:
 
     async def _warm_checker(self) -> None:
         """Boot the type checker in the background: its first check costs about a second."""
+        LOGGER.debug("warming the type checker in the background")
         with contextlib.suppress(CheckerError):
             await self.check("")
 
@@ -124,10 +136,12 @@ class Sandbox:
         group, self._group = self._group, None
         if group is None:
             return
-        group.cancel_scope.cancel()  # teardowns are shielded: the block still waits for them
-        await group.__aexit__(*exc_info)
-        await self._pool.close()
-        self.close()
+        try:
+            group.cancel_scope.cancel()  # teardowns are shielded: the block waits for them
+            await group.__aexit__(*exc_info)  # re-raises when the block was cancelled
+        finally:
+            await self._pool.close()
+            self.close()
 
     @property
     def tools(self) -> list[Tool]:
@@ -228,6 +242,18 @@ class Sandbox:
         on_event: EventHandler | None,
         session: Session | None,
     ) -> ExecutionRecord:
+        with execution_span() as span:
+            record = await self._execute(source, limits, on_event, session)
+            span.finish(record)
+        return record
+
+    async def _execute(
+        self,
+        source: str,
+        limits: Limits | None,
+        on_event: EventHandler | None,
+        session: Session | None,
+    ) -> ExecutionRecord:
         source = well_formed(source)
         settings = self._settings(limits)
         if self.typecheck:
@@ -272,9 +298,47 @@ class Sandbox:
         limits: Limits | None = None,
         on_event: EventHandler | None = None,
     ) -> ExecutionRecord:
-        """``run`` for code that is not async (starts its own event loop)."""
+        """``run`` for code that is not async.
+
+        Inside ``with Sandbox(...)`` it runs on the block's event loop (and its spare
+        process); elsewhere on a new event loop: this thread's, or a helper thread's
+        when this thread already runs one (a notebook, an async caller).
+        """
 
         async def main() -> ExecutionRecord:
             return await self.run(source, limits=limits, on_event=on_event)
 
-        return anyio.run(main)
+        return self._blocking(main)
+
+    def check_sync(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:
+        """``check`` for code that is not async (see ``run_sync`` for where it runs)."""
+
+        async def main() -> list[Diagnostic]:
+            return await self.check(source, output_type=output_type)
+
+        return self._blocking(main)
+
+    def _blocking(self, function: Callable[[], Awaitable[T]]) -> T:
+        portal = self._portal
+        if portal is not None:
+            return portal.call(function)
+        return run_blocking(function)
+
+    def __enter__(self) -> Sandbox:
+        """``with Sandbox(...) as sandbox:`` for code that is not async: what ``async with``
+        does (a spare process boots ahead of each ``run_sync``), on a private event loop
+        in a helper thread that lives as long as the block."""
+        if self._portal is not None:
+            raise RuntimeError("this Sandbox is already open in a with block")
+        with contextlib.ExitStack() as stack:
+            portal = stack.enter_context(anyio.from_thread.start_blocking_portal())
+            stack.enter_context(portal.wrap_async_context_manager(self))
+            self._portal = portal
+            self._portal_stack = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        stack, self._portal_stack = self._portal_stack, None
+        self._portal = None
+        if stack is not None:
+            stack.close()

@@ -17,6 +17,7 @@ from .._catalog import SEARCH_DECLARATION, estimate_tokens
 from .._events import Approver
 from .._limits import Limits
 from .._sandbox import Sandbox
+from .._sync import run_blocking
 from .._toolbox import Toolbox
 from .._tools import Tool
 from ._events import AgentEvent, AgentEventHandler
@@ -26,6 +27,10 @@ from ._output import OutputSpec
 from ._prompt import build_system_prompt
 from ._records import AgentRun
 from ._subagent import agent_tool
+
+DEFAULT_MODEL_TIMEOUT = 180.0
+"""Seconds one model call may take, retries included: several minutes of generation
+from a slow model, not the SDK's 600 s per attempt times its retries."""
 
 DEFAULT_DECLARATIONS_BUDGET = 8000
 """Tokens of declarations an agent's prompt holds before it lists tools instead: about
@@ -52,6 +57,9 @@ class Agent:
         client: an ``openai.AsyncOpenAI`` to use instead of ``base_url``/``api_key``.
         timeout, max_retries: for the client tsact builds (per request; the SDK's retries
             apply to connection errors, 408/409/429 and 5xx).
+        model_timeout: seconds one model call may take in all, retries included (180 by
+            default; ``None``: no bound but the client's own). Past it the run ends with
+            ``"error"`` and a message that names the timeout.
         instructions: text appended to the built-in system prompt.
         max_steps: model calls allowed per run.
         limits: per-execution limits of the sandbox.
@@ -101,6 +109,7 @@ class Agent:
         client: openai.AsyncOpenAI | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        model_timeout: float | None = DEFAULT_MODEL_TIMEOUT,
         instructions: str | None = None,
         max_steps: int = 8,
         limits: Limits | None = None,
@@ -134,6 +143,12 @@ class Agent:
             raise ValueError(
                 f"declarations_budget must be an integer >= 0 or None, got {declarations_budget!r}"
             )
+        if model_timeout is not None and (
+            isinstance(model_timeout, bool)
+            or not isinstance(model_timeout, (int, float))
+            or not model_timeout > 0
+        ):
+            raise ValueError(f"model_timeout must be > 0 seconds or None, got {model_timeout!r}")
         if instructions is not None and not isinstance(instructions, str):
             raise ValueError("instructions must be a string")
         settings = dict(model_settings or {})
@@ -184,7 +199,11 @@ class Agent:
             self.client = client
         else:
             self.client = _build_client(base_url, api_key, timeout, max_retries)
-        self._model = ModelClient(self.client, model, settings)
+        self.model_timeout = model_timeout
+        self._model = ModelClient(self.client, model, settings, total_timeout=model_timeout)
+        self.last_run: AgentRun | None = None
+        """The run this agent started last: in progress, finished, or cancelled (a
+        cancelled ``run`` raises, and its partial run is here)."""
         self.declarations_budget = declarations_budget
         declarations = self.sandbox.declarations(output_type=output_type)
         self.catalog_mode = False
@@ -231,16 +250,21 @@ class Agent:
         """Solve ``task``; returns the run, whatever happened (see ``AgentRun.status``).
 
         ``on_event`` (a plain function) receives the events ``run_stream`` would yield.
-        Cancelling the awaiting task stops the model call or kills the running script.
+        Cancelling the awaiting task stops the model call or kills the running script,
+        and re-raises; the partial run, with status ``"cancelled"`` and every step that
+        finished, is ``agent.last_run`` (and the ``RunFinished`` event's).
         """
         self._check_task(task)
         emit: AgentEventHandler = on_event if on_event is not None else _ignore
         stream = bool(self.stream)
-        return await Loop(self._settings(), task, emit, stream).execute()
+        loop = Loop(self._settings(), task, emit, stream)
+        self.last_run = loop.run
+        return await loop.execute()
 
     def run_sync(self, task: str, *, on_event: AgentEventHandler | None = None) -> AgentRun:
-        """``run`` for code that is not async (starts its own event loop)."""
-        return anyio.run(functools.partial(self.run, task, on_event=on_event))
+        """``run`` for code that is not async: on a new event loop, this thread's, or a
+        helper thread's when this thread already runs one (a notebook, an async caller)."""
+        return run_blocking(functools.partial(self.run, task, on_event=on_event))
 
     async def run_stream(self, task: str) -> AsyncGenerator[AgentEvent, None]:
         """Solve ``task``, yielding events as they happen; the last one is ``RunFinished``.
@@ -260,6 +284,7 @@ class Agent:
                 send.send_nowait(event)
 
         loop = Loop(self._settings(), task, emit, stream)
+        self.last_run = loop.run
 
         async def produce() -> None:
             with send:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from tsact import ExecutionRecord, Limits, Tool
+from tsact._prints import stdout_kept_for_data
 
 from .inputs import read_script
 from .mcp_servers import mcp_tools
@@ -34,7 +36,10 @@ def exec_script(
     source = read_script(script)
     limits = build_limits(timeout_s=timeout_s, memory_mb=memory_mb, fuel=fuel)
     local = load_tools(tools)
-    with mcp_tools(mcp) as remote:
+    with contextlib.ExitStack() as stack:
+        if as_json:  # what tools print goes to stderr: stdout holds the record alone
+            stack.enter_context(stdout_kept_for_data())
+        remote = stack.enter_context(mcp_tools(mcp))
         return _exec(source, script, [*local, *remote], limits, typecheck, as_json)
 
 

@@ -12,8 +12,7 @@ from .errors import InputError
 def build_limits(*, timeout_s: float, memory_mb: int, fuel: int | None = None) -> Limits:
     """``Limits`` with the given options over the defaults; a bad value is an input error.
 
-    ``fuel=0`` turns fuel metering off; ``None`` keeps the default budget (``tsact run``
-    has no ``--fuel``).
+    ``fuel=0`` turns fuel metering off; ``None`` keeps the default budget.
     """
     try:
         return Limits(
