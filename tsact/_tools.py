@@ -21,6 +21,8 @@ import jsonschema
 import pydantic
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
+from ._schemas import result_schema
+
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 """A tool name, matched with ``fullmatch`` (``$`` would accept a trailing newline)."""
 
@@ -88,7 +90,7 @@ class Tool:
                 ) from None
         try:
             adapter: TypeAdapter[Any] = TypeAdapter(self.output_type)
-            adapter.json_schema(mode="serialization")
+            result_schema(adapter)
         except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError) as exc:
             raise ToolDefinitionError(
                 f"tool {self.name!r}: return type {self.output_type!r} cannot be described as "
@@ -118,8 +120,8 @@ class Tool:
         return self.input_model.model_json_schema()
 
     def output_schema(self) -> dict[str, Any]:
-        """The JSON Schema of the result, as serialised."""
-        return self.output_adapter.json_schema(mode="serialization")
+        """The JSON Schema of the result, as serialised (a defaulted field is always present)."""
+        return result_schema(self.output_adapter)
 
     def validate_arguments(self, arguments: Any) -> Any:
         """Check arguments; raise ``ArgumentsInvalid`` with a message a model can act on."""
@@ -313,11 +315,7 @@ def _tool_from_function(
     else:
         fields: dict[str, Any] = {}
         for parameter in parameters:
-            if parameter.name not in hints:
-                raise ToolDefinitionError(
-                    f"tool {tool_name!r}: parameter {parameter.name!r} has no type annotation"
-                )
-            annotation = hints[parameter.name]
+            annotation = hints.get(parameter.name, Any)  # undescribed: anything goes
             default: Any = ... if parameter.default is parameter.empty else parameter.default
             doc = argument_docs.get(parameter.name)
             field = pydantic.Field(default=default, description=doc) if doc else default
