@@ -93,6 +93,8 @@ def _function_doc(item: Tool, args_doc: str) -> str:
     lines = [item.description.strip()] if item.description.strip() else []
     if args_doc:
         lines.append(f"@param args {args_doc}")
+    if item.returns.strip():
+        lines.append(f"@returns {item.returns.strip()}")
     if item.requires_approval:
         lines.append("Each call waits for approval; a refusal throws a ToolError.")
     return typegen.jsdoc("\n".join(lines)) if lines else ""

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar, cast, get_type_hints, overload
 
+import docstring_parser
 import jsonschema
 import pydantic
 from pydantic import BaseModel, ConfigDict, TypeAdapter
@@ -70,6 +71,8 @@ class Tool:
     input_schema_override: Mapping[str, Any] | None = None
     requires_approval: bool = False
     unpack_arguments: bool = True
+    returns: str = ""
+    """What the result is (a docstring's ``Returns`` section): JSDoc ``@returns``."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not IDENTIFIER.fullmatch(self.name):
@@ -232,41 +235,47 @@ def _describe_schema_error(error: jsonschema.ValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
-_ARG_LINE = re.compile(r"^\s*(\*{0,2}\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+@dataclasses.dataclass(frozen=True)
+class DocstringParts:
+    """What a tool's docstring says: the description, each argument, the result."""
+
+    description: str = ""
+    arguments: dict[str, str] = dataclasses.field(default_factory=dict)
+    returns: str = ""
 
 
-def _split_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
-    """The summary and ``Args:`` descriptions of a Google-style docstring."""
-    if not doc:
-        return "", {}
-    lines = inspect.cleandoc(doc).splitlines()
-    summary: list[str] = []
-    arguments: dict[str, str] = {}
-    current: str | None = None
-    in_args = False
-    for line in lines:
-        stripped = line.strip()
-        if stripped in ("Args:", "Arguments:", "Parameters:"):
-            in_args = True
-            continue
-        if in_args:
-            if stripped.endswith(":") and not line.startswith(" "):
-                in_args = False
-                continue
-            match = _ARG_LINE.match(line)
-            if match and line.startswith(("    ", "\t")) and not line.startswith("        "):
-                current = match.group(1).lstrip("*")
-                arguments[current] = match.group(2).strip()
-            elif current and stripped:
-                arguments[current] += " " + stripped
-            continue
-        if stripped.endswith(":") and stripped[:-1] in ("Returns", "Raises", "Yields", "Examples"):
-            in_args = False
-            summary.append("\x00")
-            continue
-        summary.append(line)
-    text = "\n".join(summary).split("\x00")[0].strip()
-    return text, arguments
+def _flowed(text: str | None) -> str:
+    """Lines of each paragraph joined with spaces (docstrings wrap text; JSDoc need not)."""
+    if not text:
+        return ""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def parse_docstring(doc: str | None) -> DocstringParts:
+    """The description, argument and result descriptions of a docstring.
+
+    Google (``Args:``/``Returns:``), NumPy (``Parameters``/``Returns`` underlined) and
+    Sphinx (``:param x:``/``:returns:``) styles are recognised by ``docstring_parser``;
+    text in no section is the description.
+    """
+    if not doc or not doc.strip():
+        return DocstringParts()
+    try:
+        parsed = docstring_parser.parse(inspect.cleandoc(doc))
+    except docstring_parser.ParseError:
+        return DocstringParts(description=inspect.cleandoc(doc))
+    arguments = {
+        param.arg_name.lstrip("*"): _flowed(param.description)
+        for param in parsed.params
+        if param.description
+    }
+    returns = parsed.returns
+    return DocstringParts(
+        description=(parsed.description or "").strip(),
+        arguments=arguments,
+        returns=_flowed(returns.description) if returns is not None else "",
+    )
 
 
 def _closed(model: type[BaseModel]) -> type[BaseModel]:
@@ -287,7 +296,8 @@ def _tool_from_function(
     local_names: dict[str, Any] | None = None,
 ) -> Tool:
     tool_name = name if name is not None else getattr(fn, "__name__", "")
-    summary, argument_docs = _split_docstring(fn.__doc__)
+    docstring = parse_docstring(fn.__doc__)
+    argument_docs = docstring.arguments
     try:
         hints = get_type_hints(fn, localns=local_names, include_extras=True)
     except Exception as exc:  # NameError, TypeError from bad annotations
@@ -343,12 +353,13 @@ def _tool_from_function(
         ) from None
     return Tool(
         name=tool_name,
-        description=description if description is not None else summary,
+        description=description if description is not None else docstring.description,
         fn=fn,
         input_model=input_model,
         output_type=output_type,
         requires_approval=requires_approval,
         unpack_arguments=unpack,
+        returns=docstring.returns,
     )
 
 
@@ -375,9 +386,10 @@ def tool(
 ) -> Tool | Callable[[Callable[..., Any]], Tool]:
     """Make a function a tool: ``@tool`` or ``@tool(name=..., description=...)``.
 
-    The function takes one pydantic model or plain annotated parameters; its return
-    annotation is the output type; the docstring's summary is the description and its
-    ``Args:`` section (or ``Field(description=...)``) describes the arguments. With
+    The function takes one pydantic model or plain parameters (unannotated ones take
+    anything); its return annotation is the output type. The docstring (Google, NumPy or
+    Sphinx style) gives the description, the arguments' descriptions (or
+    ``Field(description=...)``) and, from its ``Returns`` section, the result's. With
     ``requires_approval=True`` every call first asks the ``approve`` callback.
     """
 

@@ -233,3 +233,88 @@ async def test_a_tool_without_arguments_is_called_with_nothing_or_empty(
 async def test_a_tool_without_arguments_refuses_an_argument(sandbox: Sandbox, source: str) -> None:
     diagnostics = await sandbox.check(source)
     assert diagnostics and diagnostics[0].line == 1
+
+
+def _google(a: int, b: int) -> int:
+    """Add two numbers.
+
+    Args:
+        a: The first
+            number.
+        b (int): The second.
+
+    Returns:
+        The sum of
+        both.
+    """
+    return a + b
+
+
+def _numpy(a: int, b: int) -> int:
+    """Add two numbers.
+
+    Parameters
+    ----------
+    a : int
+        The first number.
+    b : int
+        The second.
+
+    Returns
+    -------
+    int
+        The sum of both.
+    """
+    return a + b
+
+
+def _sphinx(a: int, b: int) -> int:
+    """Add two numbers.
+
+    :param a: The first number.
+    :param b: The second.
+    :returns: The sum of both.
+    """
+    return a + b
+
+
+@pytest.mark.parametrize("fn", [_google, _numpy, _sphinx])
+def test_docstrings_in_every_style_describe_arguments_and_result(fn: Any) -> None:
+    text = Sandbox([tool(name="add")(fn)]).declarations()
+    assert (
+        "/**\n * Add two numbers.\n * @returns The sum of both.\n */\n"
+        "declare function external_add(args: {\n"
+        "  /** The first number. */\n  a: number;\n"
+        "  /** The second. */\n  b: number;\n"
+        "}): Promise<number>;\n"
+    ) in text
+
+
+def test_a_returns_section_without_arguments_is_kept_and_not_mixed_into_the_summary() -> None:
+    @tool
+    def population(city: str) -> int:
+        """Return the population of a city.
+
+        It is counted every year.
+
+        Returns:
+            int: How many people live there.
+        """
+        return 1
+
+    assert population.description == "Return the population of a city.\n\nIt is counted every year."
+    assert population.returns == "How many people live there."
+    assert (
+        "/**\n * Return the population of a city.\n *\n * It is counted every year.\n"
+        " * @returns How many people live there.\n */\n"
+    ) in Sandbox([population]).declarations()
+
+
+def test_a_docstring_without_sections_is_the_description() -> None:
+    @tool
+    def plain(x: int) -> int:
+        """Double x. Returns: twice x, as text says."""
+        return 2 * x
+
+    assert (plain.description, plain.returns) == ("Double x. Returns: twice x, as text says.", "")
+    assert "@returns" not in Sandbox([plain]).declarations()
