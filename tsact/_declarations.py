@@ -27,7 +27,7 @@ PRELUDE = """\
 /** Thrown by a failed tool call. code: why; tool: which tool. */
 declare class ToolError extends Error {
   readonly tool: string;
-  readonly code: "validation" | "tool" | "arguments" | "refused" | "unknown" | "limit";
+  readonly code: "validation" | "tool" | "result" | "arguments" | "refused" | "unknown" | "limit";
 }
 """
 

@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast, get_type_hints, overload
 import docstring_parser
 import jsonschema
 import pydantic
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from ._schemas import result_schema
@@ -34,7 +35,13 @@ class ToolDefinitionError(ValueError):
     """A tool cannot be built from what was given (bad name, annotations, schema)."""
 
 
-TOOL_ERROR_CODES = frozenset({"tool", "validation", "arguments", "refused", "unknown", "limit"})
+TOOL_ERROR_CODES = frozenset(
+    {"tool", "validation", "result", "arguments", "refused", "unknown", "limit"}
+)
+"""Every ``ToolError.code``: ``tool`` (the tool failed), ``validation`` (bad arguments),
+``result`` (the tool returned something its declared return type does not allow),
+``arguments`` (arguments not JSON), ``refused`` (not approved), ``unknown`` (no such tool),
+``limit`` (a limit such as ``max_tool_calls`` was hit)."""
 
 
 class ToolError(Exception):
@@ -60,7 +67,8 @@ class Tool:
 
     Build one with ``@tool`` or ``Tool.from_schema``; construct directly only when you
     already have an input model. ``input_model`` validates arguments (unknown fields
-    rejected); ``output_adapter`` serialises results to JSON values.
+    rejected); ``output_adapter`` checks results against ``output_type`` and serialises
+    them to JSON values (``validate_result=False`` only serialises them).
     """
 
     name: str
@@ -73,6 +81,8 @@ class Tool:
     unpack_arguments: bool = True
     returns: str = ""
     """What the result is (a docstring's ``Returns`` section): JSDoc ``@returns``."""
+    validate_result: bool = True
+    """Check each result against ``output_type`` before the script sees it."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not IDENTIFIER.fullmatch(self.name):
@@ -100,6 +110,8 @@ class Tool:
                 f"JSON: {exc}"
             ) from None
         object.__setattr__(self, "_output_adapter", adapter)
+        described = self.output_type is not Any and self.output_type is not object
+        object.__setattr__(self, "_checks_result", self.validate_result and described)
         object.__setattr__(self, "_is_async", inspect.iscoroutinefunction(self.fn))
         if self.input_schema_override is not None:
             validator = jsonschema.Draft202012Validator(self.input_schema_override)
@@ -158,8 +170,33 @@ class Tool:
         return self.fn(validated)
 
     def serialise_result(self, value: Any) -> Any:
-        """Turn the return value into a JSON value through pydantic."""
-        return self.output_adapter.dump_python(value, mode="json", warnings=False)
+        """The return value as the JSON value the script gets, checked against the return type.
+
+        Lax about structure, strict about kinds: a model instance, a dataclass or a dict
+        for a model, a tuple for a list, a string for an enum or a datetime all pass (as
+        JSON carries them); a string where a number is declared does not. Raises
+        ``ResultInvalid`` on a mismatch; a value JSON cannot hold raises pydantic's
+        serialisation error.
+        """
+        adapter = self.output_adapter
+        if not self.__dict__["_checks_result"]:
+            return adapter.dump_python(value, mode="json", by_alias=True, warnings=False)
+        try:  # exact instances and plain values: cheap, and nothing to convert
+            checked = adapter.validate_python(
+                value, strict=True, from_attributes=True, by_alias=True, by_name=True
+            )
+        except pydantic.ValidationError:  # read it as JSON carries it, strictly
+            data = adapter.dump_json(value, by_alias=True, warnings=False)
+            try:
+                checked = adapter.validate_json(data, strict=True, by_alias=True, by_name=True)
+            except pydantic.ValidationError as exc:
+                raise ResultInvalid(
+                    f"result does not match the declared return type "
+                    f"{_type_text(self.output_type)}: "
+                    + "; ".join(describe_validation_errors(exc, arguments=False, root="result")),
+                    returned=pydantic_core.from_json(data),
+                ) from None
+        return adapter.dump_python(checked, mode="json", by_alias=True, warnings=False)
 
     @classmethod
     def from_schema(
@@ -171,6 +208,7 @@ class Tool:
         *,
         output_type: Any = Any,
         requires_approval: bool = False,
+        validate_result: bool = True,
     ) -> Tool:
         """A tool whose arguments are checked against a raw JSON Schema and passed as a dict."""
         return cls(
@@ -181,11 +219,32 @@ class Tool:
             output_type=output_type,
             input_schema_override=schema,
             requires_approval=requires_approval,
+            validate_result=validate_result,
         )
 
 
 class ArgumentsInvalid(Exception):
     """Arguments from the script do not match the tool's input model."""
+
+
+class ResultInvalid(Exception):
+    """A tool returned a value its declared return type does not allow.
+
+    ``returned`` is that value as JSON, for the call's record.
+    """
+
+    def __init__(self, message: str, *, returned: Any) -> None:
+        super().__init__(message)
+        self.returned = returned
+
+
+_QUALIFIED = re.compile(r"\b(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_]\w*)")
+
+
+def _type_text(annotation: Any) -> str:
+    """A short name for a type: ``list[Row]``, not ``list[my.module.Row]``."""
+    text = annotation.__name__ if isinstance(annotation, type) else repr(annotation)
+    return _cut(_QUALIFIED.sub("", text))
 
 
 MAX_ERRORS = 8
@@ -200,18 +259,30 @@ def _cut(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _path(root: str, location: tuple[int | str, ...]) -> str:
+    return root + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in location)
+
+
 def describe_validation_errors(
-    exc: pydantic.ValidationError, *, arguments: bool, limit: int = MAX_ERRORS
+    exc: pydantic.ValidationError,
+    *,
+    arguments: bool,
+    limit: int = MAX_ERRORS,
+    root: str | None = None,
 ) -> list[str]:
     """Each error as a short phrase a model can act on, bounded in number and length.
 
     ``arguments=True`` words them for a tool's arguments (``missing required argument
-    'x'``), else for a value (``x: missing``). Past ``limit`` one ``... and N more``.
+    'x'``), else for a value (``x: missing``); with ``root`` a location is a path from it
+    (``result[1].city``). Past ``limit`` one ``... and N more``.
     """
     parts: list[str] = []
     errors = exc.errors(include_url=False)
     for error in errors[:limit]:
-        location = ".".join(str(part) for part in error["loc"])
+        if root is not None:
+            location = _path(root, error["loc"])
+        else:
+            location = ".".join(str(part) for part in error["loc"])
         where = location or ("(the arguments)" if arguments else "(the value)")
         if error["type"] == "extra_forbidden":
             parts.append(
@@ -293,6 +364,7 @@ def _tool_from_function(
     name: str | None,
     description: str | None,
     requires_approval: bool,
+    validate_result: bool = True,
     local_names: dict[str, Any] | None = None,
 ) -> Tool:
     tool_name = name if name is not None else getattr(fn, "__name__", "")
@@ -360,6 +432,7 @@ def _tool_from_function(
         requires_approval=requires_approval,
         unpack_arguments=unpack,
         returns=docstring.returns,
+        validate_result=validate_result,
     )
 
 
@@ -373,6 +446,7 @@ def tool(
     name: str | None = None,
     description: str | None = None,
     requires_approval: bool = False,
+    validate_result: bool = True,
 ) -> Callable[[Callable[..., Any]], Tool]: ...
 
 
@@ -383,6 +457,7 @@ def tool(
     name: str | None = None,
     description: str | None = None,
     requires_approval: bool = False,
+    validate_result: bool = True,
 ) -> Tool | Callable[[Callable[..., Any]], Tool]:
     """Make a function a tool: ``@tool`` or ``@tool(name=..., description=...)``.
 
@@ -391,6 +466,10 @@ def tool(
     Sphinx style) gives the description, the arguments' descriptions (or
     ``Field(description=...)``) and, from its ``Returns`` section, the result's. With
     ``requires_approval=True`` every call first asks the ``approve`` callback.
+
+    Each result is checked against the return annotation before the script sees it; a
+    mismatch reaches the script as a ``ToolError`` with code ``result``.
+    ``validate_result=False`` (or ``-> Any``) only serialises results.
     """
 
     def build(function: Callable[..., Any], local_names: dict[str, Any]) -> Tool:
@@ -399,6 +478,7 @@ def tool(
             name=name,
             description=description,
             requires_approval=requires_approval,
+            validate_result=validate_result,
             local_names=local_names,
         )
 
