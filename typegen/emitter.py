@@ -33,7 +33,7 @@ from .ir import TsType, all_refs
 from .jsdoc import jsdoc, schema_doc
 from .keywords import NEUTRAL_KEYWORDS, iter_subschemas
 from .names import NameAllocator, is_identifier
-from .printer import Printer
+from .printer import Printer, Unconstrained
 from .refs import Document, Path
 from .reserved import RESERVED_NAMES
 from .translate import Translator
@@ -87,7 +87,9 @@ def _preferred_name(doc: Document, path: Path) -> str:
 class TypeScriptEmitter:
     """Collects named schemas and renders them as one TypeScript declaration file."""
 
-    def __init__(self, *, open_objects: bool = True) -> None:
+    def __init__(
+        self, *, open_objects: bool = True, unconstrained: Unconstrained = "unknown"
+    ) -> None:
         """Create an empty emitter.
 
         ``open_objects=True`` (sound): an object schema that does not forbid extra
@@ -95,8 +97,17 @@ class TypeScriptEmitter:
         that declare properties but say nothing about others are closed, so TypeScript's
         excess property checks reject unknown keys (matches pydantic's default of ignoring
         extras, not JSON Schema's default of allowing them).
+
+        ``unconstrained`` is how a schema that constrains nothing renders (``{}``, ``true``,
+        an object's unconstrained values, anything widened): ``"unknown"`` (default) makes
+        code narrow such data before using it; ``"any"`` lets code use data nobody
+        described (a tool returning ``dict`` or ``Any``) as it would in JavaScript. Both
+        are sound; described data stays precise either way.
         """
+        if unconstrained not in ("unknown", "any"):
+            raise ValueError(f"unconstrained must be 'unknown' or 'any', not {unconstrained!r}")
         self.open_objects = open_objects
+        self.unconstrained: Unconstrained = unconstrained
         self._docs: list[Document] = []
         self._translators: list[Translator] = []
         self._nodes: list[_Node] = []
@@ -159,7 +170,7 @@ class TypeScriptEmitter:
         for node in self._nodes:
             if node.key in used:
                 names[node.key] = node.explicit or allocator.allocate(node.preferred)
-        printer = Printer(names, open_objects=self.open_objects)
+        printer = Printer(names, open_objects=self.open_objects, unconstrained=self.unconstrained)
         ordered = sorted(
             (n for n in self._nodes if n.key in used),
             key=lambda n: (n.group, n.explicit is None, n.key),
@@ -196,16 +207,20 @@ class TypeScriptEmitter:
         self._docs.append(document)
         self._translators.append(Translator(document, lambda p: self._node_for(doc_id, p)))
         group = len(self._explicit)
+        translator = self._translators[doc_id]
         docs = tuple(doc.splitlines()) if doc is not None else schema_doc(schema, name)
+        docs += translator.ref_notes(schema, ())
         target: Path = ()
         fingerprint = ""
-        if (
-            isinstance(schema, dict)
+        resolved = (
+            document.try_resolve(schema["$ref"], ())
+            if isinstance(schema, dict)
             and isinstance(schema.get("$ref"), str)
             and not (schema.keys() - NEUTRAL_KEYWORDS - {"$ref"})
-        ):
+            else None
+        )
+        if resolved is not None:
             # a root that only points at a definition: that definition takes the name
-            resolved = document.resolve(schema["$ref"], ())
             fingerprint = self._fingerprint(doc_id, resolved)
             if fingerprint not in self._by_fingerprint:
                 target = resolved
@@ -240,7 +255,9 @@ class TypeScriptEmitter:
             return found
         preferred = _preferred_name(document, path)
         key = self._new_node(len(self._explicit), doc_id, path, preferred, None)
-        self._nodes[key].docs = schema_doc(document.at(path), preferred)
+        schema = document.at(path)
+        notes = self._translators[doc_id].ref_notes(schema, path)
+        self._nodes[key].docs = schema_doc(schema, preferred) + notes
         self._by_fingerprint[fingerprint] = key
         return key
 
@@ -265,10 +282,12 @@ class TypeScriptEmitter:
         if found is None:
             document = self._docs[doc_id]
             schema = document.at(path)
+            translator = self._translators[doc_id]
             targets = [
-                document.resolve(sub["$ref"], sub_path)
+                target
                 for sub_path, sub in _walk(schema, path)
-                if isinstance(sub, dict) and isinstance(sub.get("$ref"), str)
+                for found in translator.ref_targets(sub, sub_path)
+                for target in found or ()
             ]
             text = json.dumps(schema, sort_keys=True, default=repr)
             found = (hashlib.sha256(text.encode()).hexdigest(), targets)
