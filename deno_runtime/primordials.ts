@@ -147,6 +147,8 @@ export function dataDescriptor(
 
 interface DenoCore {
   isProxy(value: unknown): boolean;
+  isMap(value: unknown): boolean;
+  isSet(value: unknown): boolean;
   isNativeError(value: unknown): boolean;
   encode(text: string): Uint8Array;
   decode(bytes: Uint8Array): string;
@@ -184,6 +186,27 @@ export const isProxy: (value: unknown) => boolean = core
 export const isNativeError: (value: unknown) => boolean = core
   ? core.isNativeError
   : (value) => Error.isError(value);
+/** Whether `value` is a genuine Map (a brand check: nothing of the value runs). */
+export const isMap: (value: unknown) => boolean = core
+  ? core.isMap
+  : (value) => value instanceof Map;
+/** Whether `value` is a genuine Set (a brand check: nothing of the value runs). */
+export const isSet: (value: unknown) => boolean = core
+  ? core.isSet
+  : (value) => value instanceof Set;
+export const MapPrototypeForEach = uncurry(
+  Map.prototype.forEach as (
+    this: Map<unknown, unknown>,
+    each: (value: unknown, key: unknown) => void,
+  ) => void,
+);
+export const SetPrototypeForEach = uncurry(
+  Set.prototype.forEach as (
+    this: Set<unknown>,
+    each: (value: unknown) => void,
+  ) => void,
+);
+
 /** UTF-8 bytes of `text`. */
 export const encodeUtf8: (text: string) => Uint8Array = core
   ? core.encode

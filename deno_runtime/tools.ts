@@ -31,6 +31,7 @@ import {
   WeakMapPrototypeSet,
 } from "./primordials.ts";
 import { describeThrown, safeText } from "./errors.ts";
+import { toJson } from "./json.ts";
 import { depthOver } from "./text.ts";
 
 /** Thrown into the script when a tool call fails, is refused or is invalid. */
@@ -123,7 +124,7 @@ export function makeExternal(
         return;
       } else {
         try {
-          json = JSONStringify(args);
+          json = toJson(args) ?? "{}";
         } catch (error) {
           refuse(
             "arguments of external_" + name + " are not JSON-serialisable: " +

@@ -23,6 +23,7 @@ import { describeThrown } from "./errors.ts";
 import { createFuelMeter, type FuelMeter } from "./fuel_meter.ts";
 import { removeGlobalInternals, removeGlobals } from "./globals.ts";
 import { captureSite, harden, siteFrames } from "./harden.ts";
+import { toJson } from "./json.ts";
 import { connect, finish, isFinished } from "./link.ts";
 import { capturedState, expose } from "./state.ts";
 import type { ScriptError, StartMessage, StartParams } from "./messages.ts";
@@ -113,7 +114,7 @@ function finishWithValue(value: unknown, finalAnswer: boolean): never {
   finishing = true;
   let json: string | undefined;
   try {
-    json = value === undefined ? "null" : JSONStringify(value);
+    json = value === undefined ? "null" : toJson(value);
   } catch (error) {
     return finishWithError({
       kind: "runtime",
