@@ -74,6 +74,13 @@ class Session:
         """Forget every variable."""
         self._carried.clear()
 
+    def moved_to(self, sandbox: Sandbox) -> Session:
+        """A session over ``sandbox`` that starts with this one's variables (a replay's
+        next step runs against other tools)."""
+        moved = Session(sandbox)
+        moved._carried = dict(self._carried)
+        return moved
+
     # -- what an execution needs ---------------------------------------------------------
 
     @property

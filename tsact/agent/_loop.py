@@ -43,6 +43,7 @@ import anyio
 from .._events import ConsoleEvent, ExecutionEvent, ToolCallFinished, ToolCallStarted
 from .._record import ConsoleEntry, ErrorInfo, ExecutionRecord, ToolCallRecord, Versions
 from .._sandbox import Sandbox
+from .._session import Session
 from .._tracing import SpanHandle, agent_span, model_span
 from .._version import __version__
 from ._events import (
@@ -223,6 +224,8 @@ class Loop:
             {"role": "user", "content": task},
         ]
         self.tool_names = [item.name for item in settings.sandbox.tools]
+        self.session = Session(settings.sandbox)
+        """The task's variables, carried from one step's script to the next."""
         self.faults = 0
         self._start = time.perf_counter()
         self._parent_usage = USAGE_SINK.get()
@@ -456,7 +459,7 @@ class Loop:
 
         token = USAGE_SINK.set(sub_agent_used)
         try:
-            record = await self.s.sandbox.run(code, on_event=on_event)
+            record = await self.session.run(code, on_event=on_event)
         finally:
             USAGE_SINK.reset(token)
         self._live = None

@@ -45,8 +45,11 @@ _HOW_TEXT = (
 
 _RULES = """\
 Rules of the sandbox:
-- Each execution is a fresh sandbox: nothing (variables, functions, data) survives from one \
-execution to the next.
+- Each execution runs in a fresh sandbox, but your top-level `const`/`let`/`var` variables \
+that hold JSON data carry into your next script: compute a value once and use it by name \
+later (you are told what is kept). Functions, classes and other non-JSON values do not \
+carry. "Fresh" is about the script's memory: the tools may keep state of their own (a \
+browser's current page, a file they wrote).
 - The script is the body of an async function: use top-level `await`; `return` a JSON value to \
 see it.
 - No imports, no network, no files, no environment: the only way out is the `external_*` \
@@ -57,9 +60,11 @@ throws a `ToolError` that you can catch. Call independent ones together with `Pr
 - Compute in code, not in your head: do arithmetic, counting and sorting in the script."""
 
 _FINISH = (
-    "When you have the answer, call `final_answer(value)` in a script: it ends the task at once. "
-    "If the task needs no look at intermediate results, do all the work and call `final_answer` "
-    "in your first script."
+    "When you have the answer, call `final_answer(value)` in a script: it ends the task at once, "
+    "and you see nothing that script printed. If you know what the tools return and the task "
+    "needs no look at intermediate results, do all the work and call `final_answer` in your "
+    "first script; otherwise look first. Give the answer alone, in the form the task asks for "
+    "(a number when it asks for a number)."
 )
 _FINISH_TYPED = (
     " `final_answer` takes a value of the declared type: it is checked, and you are told if it "

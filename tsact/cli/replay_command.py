@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tsact import ExecutionRecord
+from tsact import ExecutionRecord, Session
 
 from .documents import read_document
 from .output import stdout_console, untrusted, write_plain
@@ -33,15 +33,20 @@ def replay_file(path: str, tools: list[str], *, as_json: bool, verbose: bool = F
     sandbox = make_sandbox(load_tools(tools)) if tools else None
 
     async def main() -> list[ReplayResult]:
-        """Replay the records one after the other."""
+        """Replay the records one after the other; a run's steps carry their variables."""
         results: list[ReplayResult] = []
+        session: Session | None = None
         for step, record in document.records:
             if sandbox is None:
                 answers = RecordedTools(record.tool_calls)
                 offline = make_sandbox(answers.tools())
-                results.append(await replay(step, record, offline, answers))
+                if step is not None:
+                    session = Session(offline) if session is None else session.moved_to(offline)
+                results.append(await replay(step, record, offline, answers, session))
             else:
-                results.append(await replay(step, record, sandbox))
+                if step is not None and session is None:
+                    session = Session(sandbox)
+                results.append(await replay(step, record, sandbox, session=session))
         return results
 
     results = anyio.run(main)
