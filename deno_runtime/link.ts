@@ -67,8 +67,8 @@ export function send(frame: string): void {
 /** Send a frame made of text, UTF-8 bytes and text (a large result or arguments). */
 export function sendParts(head: string, body: Uint8Array, tail: string): void {
   if (finished || channel === null) return;
-  writeBlocking(channel.out, encodeUtf8(head));
-  writeBlocking(channel.out, body);
+  writeBlocking(channel.out, encodeUtf8(head), false);
+  writeBlocking(channel.out, body, false);
   writeBlocking(channel.out, encodeUtf8(tail));
 }
 
@@ -83,8 +83,15 @@ export function finish(
 ): never {
   if (channel === null) throw new Error("no channel");
   if (!finished) {
-    if (body === null) send(head + tail);
-    else sendParts(head, body, tail);
+    // The frame's parts wake the supervisor once, with the flag that ends the process.
+    const out = channel.out;
+    if (body === null) {
+      writeBlocking(out, encodeUtf8(head + tail), false);
+    } else {
+      writeBlocking(out, encodeUtf8(head), false);
+      writeBlocking(out, body, false);
+      writeBlocking(out, encodeUtf8(tail), false);
+    }
     finished = true;
     markDone(channel);
   }

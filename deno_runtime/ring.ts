@@ -107,7 +107,12 @@ export function pending(ring: Ring): number {
  * Copy as much of `bytes[from..]` as fits; return how many bytes were written
  * (0 when the ring is full). The reader is notified.
  */
-export function writeSome(ring: Ring, bytes: Uint8Array, from: number): number {
+export function writeSome(
+  ring: Ring,
+  bytes: Uint8Array,
+  from: number,
+  notify = true,
+): number {
   const head = AtomicsLoad(ring.control, ring.head);
   const free = RING_BYTES - ((head - AtomicsLoad(ring.control, ring.tail)) | 0);
   const size = MathMin(free, TypedArrayPrototypeGetLength(bytes) - from);
@@ -117,7 +122,7 @@ export function writeSome(ring: Ring, bytes: Uint8Array, from: number): number {
   copyInto(ring, start, bytes, from, first);
   if (first < size) copyInto(ring, 0, bytes, from + first, size - first);
   AtomicsStore(ring.control, ring.head, (head + size) | 0);
-  AtomicsNotify(ring.control, ring.head);
+  if (notify) AtomicsNotify(ring.control, ring.head);
   return size;
 }
 
@@ -166,14 +171,21 @@ export function readAll(ring: Ring): Uint8Array | null {
 
 /**
  * Write all of `bytes`, blocking this thread while the ring is full (the
- * worker's side: the supervisor drains on its own thread).
+ * worker's side: the supervisor drains on its own thread). The reader is
+ * notified before each wait and, with `notify`, at the end: the parts of one
+ * frame wake it once.
  */
-export function writeBlocking(ring: Ring, bytes: Uint8Array): void {
+export function writeBlocking(
+  ring: Ring,
+  bytes: Uint8Array,
+  notify = true,
+): void {
   const size = TypedArrayPrototypeGetLength(bytes);
   let from = 0;
   while (from < size) {
-    const written = writeSome(ring, bytes, from);
+    const written = writeSome(ring, bytes, from, false);
     if (written === 0) {
+      AtomicsNotify(ring.control, ring.head);
       AtomicsWait(
         ring.control,
         ring.tail,
@@ -183,6 +195,7 @@ export function writeBlocking(ring: Ring, bytes: Uint8Array): void {
     }
     from += written;
   }
+  if (notify) AtomicsNotify(ring.control, ring.head);
 }
 
 /**
