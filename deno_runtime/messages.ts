@@ -1,13 +1,14 @@
 /**
- * What the supervisor and the worker exchange. The only message is `start`,
- * posted once before the script exists; it carries the host's settings and the
- * channel's buffer (`ring.ts`), over which everything else travels as
- * JSON-RPC lines the host reads.
+ * What the supervisor and the worker exchange, and the host's `start` frame.
+ *
+ * The only message is the channel's buffer (`ring.ts`), posted once as the
+ * worker boots, before any script exists; everything else travels over the
+ * channel as JSON-RPC lines, the host's `start` frame first.
  *
  * @module
  */
 
-/** Settings the host sends in its `start` frame and the supervisor forwards. */
+/** Settings the host sends in its `start` frame, the first line on the channel. */
 export interface StartParams {
   /** The wrapped user module as a `data:application/typescript;base64,` URL. */
   module: string;
@@ -33,10 +34,9 @@ export interface StartParams {
   session: { carried: string; maxStateBytes: number } | null;
 }
 
-/** Supervisor -> worker, once. */
-export interface StartMessage {
-  t: "start";
-  params: StartParams;
+/** Supervisor -> worker, once, at boot. */
+export interface ChannelMessage {
+  t: "channel";
   channel: SharedArrayBuffer;
 }
 

@@ -12,19 +12,19 @@
  * `started`, `tool_call`, `console`, `final` (-> host). The process's own
  * stdout/stderr are never part of the protocol.
  *
- * The host's first line, `start`, goes to the worker in the one message the
- * two exchange, with the channel's SharedArrayBuffer (`ring.ts`). From then on
- * the supervisor copies bytes: the worker's frames from the channel to the
- * socket as they are, the host's replies from the socket into the channel. It
- * never parses them; the worker writes whole frames and splits the replies. It
- * ends the process once the worker has written its final frame and the frame
- * has left, or reports the worker's crash itself.
+ * The one message the two exchange is the channel's SharedArrayBuffer
+ * (`ring.ts`), posted as the Worker is made. From then on the supervisor copies
+ * bytes: the host's lines (its `start` frame, then tool replies) from the
+ * socket into the channel, and the worker's frames from the channel to the
+ * socket. It never parses them; the worker splits the host's lines and writes
+ * whole frames. It ends the process once the worker has written its final
+ * frame and the frame has left, or reports the worker's crash itself.
  *
  * @module
  */
 /// <reference lib="deno.ns" />
 /// <reference lib="deno.window" />
-import type { StartMessage, StartParams } from "./messages.ts";
+import type { ChannelMessage } from "./messages.ts";
 import {
   changed,
   createBuffer,
@@ -38,7 +38,6 @@ import {
 
 const [socketPath, workerPath] = Deno.args;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 /** What a crash report's message keeps, in characters. */
 const CRASH_MESSAGE_CHARS = 16 * 1024;
 
@@ -54,6 +53,8 @@ const worker = new Worker(
 );
 const connecting = Deno.connect({ transport: "unix", path: socketPath });
 const channel = openChannel(createBuffer());
+const hello: ChannelMessage = { t: "channel", channel: channel.buffer };
+worker.postMessage(hello); // waits for the worker to load; it arrives before any script
 
 let writing: Promise<void> = Promise.resolve();
 /** The last byte sent to the host did not end a line (a frame is partly sent). */
@@ -144,42 +145,16 @@ async function feed(bytes: Uint8Array): Promise<void> {
   }
 }
 
-function start(line: Uint8Array): void {
-  const params = JSON.parse(decoder.decode(line)).params as StartParams;
-  const message: StartMessage = { t: "start", params, channel: channel.buffer };
-  worker.postMessage(message);
-  write(encoder.encode('{"jsonrpc":"2.0","method":"started","params":{}}\n'));
-  pump().catch(() => exit());
-}
-
-/** Read host frames: the first line is `start`, the rest are replies for the worker. */
+/** Copy the host's bytes into the channel (the worker splits them into lines). */
 async function readHost(): Promise<void> {
   const connection = await connecting;
   revokeAll();
+  pump().catch(() => exit());
   const buffer = new Uint8Array(1 << 20);
-  /** The start line's chunks until its newline arrives (it carries a session's state). */
-  let head: Uint8Array[] | null = [];
   while (true) {
     const n = await connection.read(buffer);
     if (n === null) exit();
-    let bytes = buffer.subarray(0, n);
-    if (head !== null) {
-      const end = bytes.indexOf(10);
-      head.push(bytes.slice(0, end < 0 ? n : end));
-      if (end < 0) continue;
-      const line = new Uint8Array(
-        head.reduce((size, part) => size + part.length, 0),
-      );
-      let at = 0;
-      for (const part of head) {
-        line.set(part, at);
-        at += part.length;
-      }
-      head = null;
-      start(line);
-      bytes = bytes.subarray(end + 1);
-    }
-    if (bytes.length > 0) await feed(bytes);
+    await feed(buffer.subarray(0, n));
   }
 }
 

@@ -6,9 +6,9 @@
  * over Deno's reports of uncaught errors and unhandled rejections, defines the
  * script's globals (`console`, `ToolError`, `final_answer`, string-free
  * timers) and cuts the global scope down to an allowlist (`globals.ts`).
- * Then it waits for the supervisor's one `start` message, which carries the
- * channel (`ring.ts`, `link.ts`); it adds `external_*` for each tool and
- * imports the wrapped script from a `data:` URL.
+ * The supervisor's one message brings the channel (`ring.ts`, `link.ts`); the
+ * host's first line on it is the `start` frame: the prelude adds `external_*`
+ * for each tool and imports the wrapped script from a `data:` URL.
  *
  * The execution ends in exactly one final frame: the script's value, its
  * error (kind decided by what the prelude saw: `errors.ts`, `tools.ts`), or
@@ -24,9 +24,9 @@ import { createFuelMeter, type FuelMeter } from "./fuel_meter.ts";
 import { removeGlobalInternals, removeGlobals } from "./globals.ts";
 import { captureSite, harden, siteFrames } from "./harden.ts";
 import { toJson } from "./json.ts";
-import { connect, finish, isFinished } from "./link.ts";
+import { connect, expectReply, finish, isFinished, send } from "./link.ts";
 import { capturedState, expose } from "./state.ts";
-import type { ScriptError, StartMessage, StartParams } from "./messages.ts";
+import type { ChannelMessage, ScriptError, StartParams } from "./messages.ts";
 import {
   dataDescriptor,
   encodeUtf8,
@@ -254,7 +254,7 @@ function boot(): void {
   const setIntervalOriginal = lazyGlobal("setInterval");
   ReflectDeleteProperty(JSON, "rawJSON");
   ReflectDeleteProperty(JSON, "isRawJSON");
-  addListener(globalThis, "message", onStart);
+  addListener(globalThis, "message", onChannel);
   removeGlobals(globalThis);
   define("setTimeout", timer(setTimeoutOriginal, "setTimeout"));
   define("setInterval", timer(setIntervalOriginal, "setInterval"));
@@ -279,21 +279,33 @@ function boot(): void {
   });
 }
 
-function onStart(event: Event): void {
-  if (params !== null) return;
-  // Only the start message arrives, before the script exists: its event is untouched.
-  const message = ownData(event, "data") as StartMessage;
-  removeListener(globalThis, "message", onStart);
+/** The supervisor's one message: the channel, sent at boot, before any script exists. */
+function onChannel(event: Event): void {
+  if (channelArrived) return;
+  channelArrived = true;
+  // It arrives before the script exists: its event is untouched.
+  const message = ownData(event, "data") as ChannelMessage;
+  removeListener(globalThis, "message", onChannel);
   removeGlobalInternals(globalThis);
-  run(message.params, message.channel);
+  connect(message.channel, onLine);
+  expectReply(); // the host's start frame is the first line
 }
 
-async function run(
-  start: StartParams,
-  channel: SharedArrayBuffer,
-): Promise<void> {
+let channelArrived = false;
+
+/** A line from the host: the start frame first, tool replies after it. */
+function onLine(line: string): void {
+  if (params === null) {
+    const frame = JSONParse(line) as { params: StartParams };
+    run(frame.params);
+  } else {
+    onReply(line);
+  }
+}
+
+async function run(start: StartParams): Promise<void> {
   params = start;
-  connect(channel, onReply);
+  send('{"jsonrpc":"2.0","method":"started","params":{}}\n');
   if (bootFailure !== null) finishWithError(bootFailure);
   meter = start.fuel === null
     ? null
