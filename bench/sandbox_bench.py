@@ -343,7 +343,7 @@ async def collect() -> list[Row]:
                     median(measured[name]),
                     raw_us,
                     "us",
-                    f"<= 2x raw echo ({CALLS} sequential calls)",
+                    f"<= 4x raw echo ({CALLS} sequential calls)",
                 )
             )
         for checked, unchecked, what in (
