@@ -43,6 +43,9 @@ const CRASH_MESSAGE_CHARS = 16 * 1024;
 
 // This module never awaits at the top level, so the worker's handlers (below) are
 // set before any event can arrive.
+// The connect goes first: it completes on Deno's I/O threads while `new Worker`
+// blocks this thread creating the worker's isolate (10-20 ms, most of a cold start).
+const connecting = Deno.connect({ transport: "unix", path: socketPath });
 const worker = new Worker(
   URL.createObjectURL(
     new Blob([Deno.readTextFileSync(workerPath)], {
@@ -51,7 +54,6 @@ const worker = new Worker(
   ),
   { type: "module", name: "tsact-script", deno: { permissions: "none" } },
 );
-const connecting = Deno.connect({ transport: "unix", path: socketPath });
 const channel = openChannel(createBuffer());
 const hello: ChannelMessage = { t: "channel", channel: channel.buffer };
 worker.postMessage(hello); // waits for the worker to load; it arrives before any script
