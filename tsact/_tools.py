@@ -120,7 +120,7 @@ class Tool(Generic[P, R]):
                     f"tool {self.name!r}: invalid JSON Schema: {exc.message}"
                 ) from None
         try:
-            adapter = _result_adapter(self.output_type)
+            adapter, dumper = _result_adapters(self.output_type)
             schema = result_schema(adapter)
         except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError) as exc:
             raise ToolDefinitionError(
@@ -132,6 +132,7 @@ class Tool(Generic[P, R]):
                 f"tool {self.name!r}: cannot resolve the return type's annotations: {exc}"
             ) from None
         object.__setattr__(self, "_output_adapter", adapter)
+        object.__setattr__(self, "_dumper", dumper)
         described = self.output_type is not Any and self.output_type is not object
         checks = self.validate_result and described
         object.__setattr__(self, "_checks_result", checks)
@@ -241,9 +242,10 @@ class Tool(Generic[P, R]):
         serialisation error, and NaN, Infinity or an integer beyond 2^53 - 1 (which the
         script would get as another number) raises ``InexactNumber``, a ``ValueError``.
         """
-        adapter = self.output_adapter
-        if not self.__dict__["_checks_result"]:
-            result = adapter.dump_python(value, mode="json", by_alias=True, warnings=False)
+        state = self.__dict__
+        adapter: TypeAdapter[Any] = state["_output_adapter"]
+        if not state["_checks_result"]:
+            result = self._dumped(value)
             check_exact_numbers(result)
             return result
         try:  # exact instances and plain values: cheap, and nothing to convert
@@ -261,10 +263,22 @@ class Tool(Generic[P, R]):
                     + "; ".join(describe_validation_errors(exc, arguments=False, root="result")),
                     returned=pydantic_core.from_json(data),
                 ) from None
-        result = adapter.dump_python(checked, mode="json", by_alias=True, warnings=False)
-        if self.__dict__["_checks_numbers"]:
+        if state["_dumper"] is None:  # the common case, without a call more
+            result = adapter.dump_python(checked, mode="json", by_alias=True, warnings=False)
+        else:
+            result = self._dumped(checked)
+        if state["_checks_numbers"]:
             check_exact_numbers(result)
         return result
+
+    def _dumped(self, value: Any) -> Any:
+        """``value`` as JSON data, NaN and Infinity kept as floats for the number check."""
+        dumper: TypeAdapter[Any] | None = self.__dict__["_dumper"]
+        if dumper is None:
+            return self.output_adapter.dump_python(
+                value, mode="json", by_alias=True, warnings=False
+            )
+        return dumper.dump_python([value], mode="json", by_alias=True, warnings=False)[0]
 
     @classmethod
     def from_schema(
@@ -427,21 +441,24 @@ def _closed(model: type[BaseModel]) -> type[BaseModel]:
     return cast("type[BaseModel]", type(model.__name__, (model,), namespace))
 
 
-def _result_adapter(output_type: Any) -> TypeAdapter[Any]:
-    """The adapter that checks and serialises results of ``output_type``.
+def _result_adapters(output_type: Any) -> tuple[TypeAdapter[Any], TypeAdapter[Any] | None]:
+    """The adapter that checks and serialises results of ``output_type``, and the one that
+    serialises them when that one cannot (else None).
 
-    NaN and Infinity stay floats where no model of the user's decides otherwise (pydantic
-    would write them as None in untyped data, and the script would get null), so that
-    the exact-number check sees them. A model, dataclass or TypedDict keeps its own
-    config (pydantic refuses to override it), which governs its ``Any`` fields.
+    Serialised with ``ser_json_inf_nan="constants"``, NaN and Infinity stay floats wherever
+    they are, so that the exact-number check sees them (pydantic's default turns those in
+    untyped data into None, and the script would get null). pydantic takes that setting
+    for the outermost type only, and refuses it for a model, a dataclass or a TypedDict:
+    those are serialised as the one item of a list.
     """
     ready = pydantic_ready(output_type)
+    config = ConfigDict(ser_json_inf_nan="constants")
     try:
-        return TypeAdapter(ready, config=ConfigDict(ser_json_inf_nan="constants"))
+        return TypeAdapter(ready, config=config), None
     except pydantic.PydanticUserError as exc:
         if exc.code != "type-adapter-config-unused":
             raise
-        return TypeAdapter(ready)
+    return TypeAdapter(ready), TypeAdapter(list[ready], config=config)  # type: ignore[valid-type]
 
 
 def _tool_from_function(

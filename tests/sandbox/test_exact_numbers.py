@@ -12,6 +12,7 @@ import math
 from typing import Any, Literal
 
 import pytest
+import typing_extensions
 from pydantic import BaseModel, Field
 
 from tsact import Sandbox, tool
@@ -135,6 +136,60 @@ async def test_typed_fields_are_checked_too() -> None:
             f"stats returned a value that cannot be serialised as JSON: "
             f"{where} {_expected_text(kind)}",
         )
+
+
+class Loose(BaseModel):
+    extra: Any
+
+
+@dataclasses.dataclass
+class LooseData:
+    extra: dict[str, Any]
+
+
+class LooseDict(typing_extensions.TypedDict):
+    extra: list[Any]
+
+
+@tool
+def loose(kind: str) -> Loose:
+    """Untyped data in a model's field (the model serialises it, not the tool's type)."""
+    return Loose(extra={"v": BAD[kind]})
+
+
+@tool
+def loose_data(kind: str) -> LooseData:
+    """The same in a dataclass."""
+    return LooseData(extra={"v": BAD[kind]})
+
+
+@tool
+def loose_dict(kind: str) -> LooseDict:
+    """The same in a TypedDict."""
+    return {"extra": [BAD[kind]]}
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("loose", "result.extra.v"),
+        ("loose_data", "result.extra.v"),
+        ("loose_dict", "result.extra[0]"),
+    ],
+)
+async def test_untyped_fields_of_a_model_dataclass_or_typeddict_are_checked(
+    name: str, where: str
+) -> None:
+    record = await Sandbox([loose, loose_data, loose_dict]).run(
+        _script(name, list(BAD), []).replace(", shape", "")
+    )
+    assert record.status == "ok", record.error
+    for kind in BAD:
+        assert record.result[f"{kind} undefined"] == [
+            "tool",
+            f"{name} returned a value that cannot be serialised as JSON: "
+            f"{where} {_expected_text(kind)}",
+        ]
 
 
 @tool
