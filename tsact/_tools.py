@@ -5,30 +5,45 @@ rejects unknown fields) and an output type. ``@tool`` builds one from a
 function: either one pydantic-model parameter, or plain annotated parameters
 that become a model. ``Tool.from_schema`` wraps a function that takes a
 ``dict`` checked against a raw JSON Schema instead.
+
+A ``Tool`` is generic over the function's parameters and return type
+(``Tool[P, R]``) and calls it when called, so ``@tool`` keeps the function's
+signature for type checkers; a tool built without one is ``Tool[..., Any]``.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
 import keyword
 import re
 import sys
+import types
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any, TypeVar, cast, get_type_hints, overload
+from typing import Any, Concatenate, Generic, Self, cast, overload
 
 import docstring_parser
 import jsonschema
 import pydantic
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, TypeAdapter
+from typing_extensions import ParamSpec, TypeVar
 
+from ._callables import CalleeError, callable_name, read_callee
+from ._exact_numbers import check_exact_numbers, may_hold_numbers
 from ._schemas import result_schema
+from ._typeddicts import pydantic_ready
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 """A tool name, matched with ``fullmatch`` (``$`` would accept a trailing newline)."""
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P", default=...)
+R = TypeVar("R", default=Any)
+"""A tool's function's parameters and return type; a bare ``Tool`` is ``Tool[..., Any]``."""
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_T = TypeVar("_T")
 
 
 class ToolDefinitionError(ValueError):
@@ -62,18 +77,21 @@ class ToolError(Exception):
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class Tool:
+class Tool(Generic[P, R]):
     """A host function the sandboxed script can call.
 
     Build one with ``@tool`` or ``Tool.from_schema``; construct directly only when you
     already have an input model. ``input_model`` validates arguments (unknown fields
     rejected); ``output_adapter`` checks results against ``output_type`` and serialises
     them to JSON values (``validate_result=False`` only serialises them).
+
+    Calling a tool calls its function (``add(2, 3)``), typed as the function is. A tool
+    made from a method is bound when read through an instance (see ``__get__``).
     """
 
     name: str
     description: str
-    fn: Callable[..., Any]
+    fn: Callable[P, R]
     input_model: type[BaseModel] | None
     output_type: Any = Any
     input_schema_override: Mapping[str, Any] | None = None
@@ -102,20 +120,64 @@ class Tool:
                     f"tool {self.name!r}: invalid JSON Schema: {exc.message}"
                 ) from None
         try:
-            adapter: TypeAdapter[Any] = TypeAdapter(self.output_type)
-            result_schema(adapter)
+            adapter, dumper = _result_adapters(self.output_type)
+            schema = result_schema(adapter)
         except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError) as exc:
             raise ToolDefinitionError(
                 f"tool {self.name!r}: return type {self.output_type!r} cannot be described as "
                 f"JSON: {exc}"
             ) from None
+        except (NameError, TypeError) as exc:  # a TypedDict's own annotations
+            raise ToolDefinitionError(
+                f"tool {self.name!r}: cannot resolve the return type's annotations: {exc}"
+            ) from None
         object.__setattr__(self, "_output_adapter", adapter)
+        object.__setattr__(self, "_dumper", dumper)
         described = self.output_type is not Any and self.output_type is not object
-        object.__setattr__(self, "_checks_result", self.validate_result and described)
+        checks = self.validate_result and described
+        object.__setattr__(self, "_checks_result", checks)
+        # an unchecked result may be anything, whatever its type says
+        object.__setattr__(self, "_checks_numbers", not checks or may_hold_numbers(schema))
         object.__setattr__(self, "_is_async", inspect.iscoroutinefunction(self.fn))
         if self.input_schema_override is not None:
             validator = jsonschema.Draft202012Validator(self.input_schema_override)
             object.__setattr__(self, "_schema_validator", validator)
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        """Call the function itself, as if it were not a tool (no validation, no checks)."""
+        return self.fn(*args, **kwargs)
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any] | None = None) -> Self: ...
+
+    @overload
+    def __get__(
+        self: Tool[Concatenate[_T, _P], _R], obj: _T, owner: type[Any] | None = None
+    ) -> Tool[_P, _R]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type[Any] | None = None) -> Self: ...
+
+    def __get__(self, obj: object, owner: type[Any] | None = None) -> Tool[..., Any]:
+        """A method's tool read through an instance: the same tool, bound to ``obj``.
+
+        ``counter.add`` is a tool named ``add`` that calls ``add`` on ``counter``, ready
+        for a ``Sandbox``. Read through the class (``Counter.add``) the tool is returned
+        as it is: callable with an instance first, like the function, but refused by a
+        ``Sandbox`` (it has no instance to call the method on). Any other tool kept as a
+        class attribute is returned as it is.
+        """
+        if obj is None or self.method_of is None:
+            return self
+        bound = copy.copy(self)
+        object.__setattr__(bound, "fn", types.MethodType(self.fn, obj))
+        bound.__dict__["_method_of"] = None
+        return bound
+
+    @property
+    def method_of(self) -> str | None:
+        """The class's name for a method's tool not yet bound to an instance, else None."""
+        return cast("str | None", self.__dict__.get("_method_of"))
 
     @property
     def is_async(self) -> bool:
@@ -160,14 +222,15 @@ class Tool:
 
     def call(self, validated: Any) -> Any:
         """Call the function with validated arguments (may return an awaitable)."""
+        function: Callable[..., Any] = self.fn
         if self.input_schema_override is not None:
-            return self.fn(validated)
+            return function(validated)
         if self.unpack_arguments:
             assert isinstance(validated, BaseModel)
-            return self.fn(
+            return function(
                 **{name: getattr(validated, name) for name in type(validated).model_fields},
             )
-        return self.fn(validated)
+        return function(validated)
 
     def serialise_result(self, value: Any) -> Any:
         """The return value as the JSON value the script gets, checked against the return type.
@@ -176,11 +239,15 @@ class Tool:
         for a model, a tuple for a list, a string for an enum or a datetime all pass (as
         JSON carries them); a string where a number is declared does not. Raises
         ``ResultInvalid`` on a mismatch; a value JSON cannot hold raises pydantic's
-        serialisation error.
+        serialisation error, and NaN, Infinity or an integer beyond 2^53 - 1 (which the
+        script would get as another number) raises ``InexactNumber``, a ``ValueError``.
         """
-        adapter = self.output_adapter
-        if not self.__dict__["_checks_result"]:
-            return adapter.dump_python(value, mode="json", by_alias=True, warnings=False)
+        state = self.__dict__
+        adapter: TypeAdapter[Any] = state["_output_adapter"]
+        if not state["_checks_result"]:
+            result = self._dumped(value)
+            check_exact_numbers(result)
+            return result
         try:  # exact instances and plain values: cheap, and nothing to convert
             checked = adapter.validate_python(
                 value, strict=True, from_attributes=True, by_alias=True, by_name=True
@@ -196,7 +263,22 @@ class Tool:
                     + "; ".join(describe_validation_errors(exc, arguments=False, root="result")),
                     returned=pydantic_core.from_json(data),
                 ) from None
-        return adapter.dump_python(checked, mode="json", by_alias=True, warnings=False)
+        if state["_dumper"] is None:  # the common case, without a call more
+            result = adapter.dump_python(checked, mode="json", by_alias=True, warnings=False)
+        else:
+            result = self._dumped(checked)
+        if state["_checks_numbers"]:
+            check_exact_numbers(result)
+        return result
+
+    def _dumped(self, value: Any) -> Any:
+        """``value`` as JSON data, NaN and Infinity kept as floats for the number check."""
+        dumper: TypeAdapter[Any] | None = self.__dict__["_dumper"]
+        if dumper is None:
+            return self.output_adapter.dump_python(
+                value, mode="json", by_alias=True, warnings=False
+            )
+        return dumper.dump_python([value], mode="json", by_alias=True, warnings=False)[0]
 
     @classmethod
     def from_schema(
@@ -209,12 +291,13 @@ class Tool:
         output_type: Any = Any,
         requires_approval: bool = False,
         validate_result: bool = True,
-    ) -> Tool:
+    ) -> Tool[..., Any]:
         """A tool whose arguments are checked against a raw JSON Schema and passed as a dict."""
+        function: Callable[..., Any] = fn
         return cls(
             name=name,
             description=description,
-            fn=fn,
+            fn=function,
             input_model=None,
             output_type=output_type,
             input_schema_override=schema,
@@ -358,6 +441,26 @@ def _closed(model: type[BaseModel]) -> type[BaseModel]:
     return cast("type[BaseModel]", type(model.__name__, (model,), namespace))
 
 
+def _result_adapters(output_type: Any) -> tuple[TypeAdapter[Any], TypeAdapter[Any] | None]:
+    """The adapter that checks and serialises results of ``output_type``, and the one that
+    serialises them when that one cannot (else None).
+
+    Serialised with ``ser_json_inf_nan="constants"``, NaN and Infinity stay floats wherever
+    they are, so that the exact-number check sees them (pydantic's default turns those in
+    untyped data into None, and the script would get null). pydantic takes that setting
+    for the outermost type only, and refuses it for a model, a dataclass or a TypedDict:
+    those are serialised as the one item of a list.
+    """
+    ready = pydantic_ready(output_type)
+    config = ConfigDict(ser_json_inf_nan="constants")
+    try:
+        return TypeAdapter(ready, config=config), None
+    except pydantic.PydanticUserError as exc:
+        if exc.code != "type-adapter-config-unused":
+            raise
+    return TypeAdapter(ready), TypeAdapter(list[ready], config=config)  # type: ignore[valid-type]
+
+
 def _tool_from_function(
     fn: Callable[..., Any],
     *,
@@ -366,18 +469,23 @@ def _tool_from_function(
     requires_approval: bool,
     validate_result: bool = True,
     local_names: dict[str, Any] | None = None,
-) -> Tool:
-    tool_name = name if name is not None else getattr(fn, "__name__", "")
-    docstring = parse_docstring(fn.__doc__)
+) -> Tool[..., Any]:
+    if isinstance(fn, Tool):
+        raise ToolDefinitionError(f"{fn.name!r} is already a tool")
+    try:
+        callee = read_callee(fn, local_names=local_names)
+    except CalleeError as exc:
+        raise ToolDefinitionError(f"tool {name or callable_name(fn)!r}: {exc}") from None
+    tool_name = name if name is not None else callee.name
+    docstring = parse_docstring(callee.doc)
     argument_docs = docstring.arguments
     try:
-        hints = get_type_hints(fn, localns=local_names, include_extras=True)
-    except Exception as exc:  # NameError, TypeError from bad annotations
+        hints = {key: pydantic_ready(value) for key, value in callee.hints.items()}
+    except (NameError, TypeError) as exc:  # a TypedDict's own annotations
         raise ToolDefinitionError(
             f"tool {tool_name!r}: cannot resolve type annotations: {exc}"
         ) from None
-    signature = inspect.signature(fn)
-    parameters = list(signature.parameters.values())
+    parameters = callee.parameters
     output_type = hints.get("return", Any)
     for parameter in parameters:
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
@@ -423,10 +531,10 @@ def _tool_from_function(
         raise ToolDefinitionError(
             f"tool {tool_name!r}: arguments cannot become a JSON Schema: {exc}"
         ) from None
-    return Tool(
+    made: Tool[..., Any] = Tool(
         name=tool_name,
         description=description if description is not None else docstring.description,
-        fn=fn,
+        fn=callee.function,
         input_model=input_model,
         output_type=output_type,
         requires_approval=requires_approval,
@@ -434,10 +542,12 @@ def _tool_from_function(
         returns=docstring.returns,
         validate_result=validate_result,
     )
+    made.__dict__["_method_of"] = callee.method_of
+    return made
 
 
 @overload
-def tool(fn: Callable[..., Any], /) -> Tool: ...
+def tool(fn: Callable[_P, _R], /) -> Tool[_P, _R]: ...
 
 
 @overload
@@ -447,7 +557,7 @@ def tool(
     description: str | None = None,
     requires_approval: bool = False,
     validate_result: bool = True,
-) -> Callable[[Callable[..., Any]], Tool]: ...
+) -> Callable[[Callable[_P, _R]], Tool[_P, _R]]: ...
 
 
 def tool(
@@ -458,7 +568,7 @@ def tool(
     description: str | None = None,
     requires_approval: bool = False,
     validate_result: bool = True,
-) -> Tool | Callable[[Callable[..., Any]], Tool]:
+) -> Tool[..., Any] | Callable[[Callable[..., Any]], Tool[..., Any]]:
     """Make a function a tool: ``@tool`` or ``@tool(name=..., description=...)``.
 
     The function takes one pydantic model or plain parameters (unannotated ones take
@@ -470,9 +580,15 @@ def tool(
     Each result is checked against the return annotation before the script sees it; a
     mismatch reaches the script as a ``ToolError`` with code ``result``.
     ``validate_result=False`` (or ``-> Any``) only serialises results.
+
+    A method (a function in a class body whose first parameter is ``self``) becomes a
+    tool bound to the instance it is read through; a ``functools.partial`` is named after
+    the function it wraps and its bound arguments are not the script's to pass;
+    ``typing.TypedDict`` works on Python 3.11 too. Generator functions and classmethods
+    are refused. The result is callable as the function is, with the same types.
     """
 
-    def build(function: Callable[..., Any], local_names: dict[str, Any]) -> Tool:
+    def build(function: Callable[..., Any], local_names: dict[str, Any]) -> Tool[..., Any]:
         return _tool_from_function(
             function,
             name=name,
@@ -487,17 +603,27 @@ def tool(
     if fn is not None:
         return build(fn, dict(sys._getframe(1).f_locals))
 
-    def decorate(function: Callable[..., Any]) -> Tool:
+    def decorate(function: Callable[..., Any]) -> Tool[..., Any]:
         return build(function, dict(sys._getframe(1).f_locals))
 
     return decorate
 
 
-def as_tools(items: Iterable[Tool | Callable[..., Any]]) -> list[Tool]:
-    """Accept tools or plain functions (made tools with defaults)."""
-    tools: list[Tool] = []
+def as_tools(items: Iterable[Tool[..., Any] | Callable[..., Any]]) -> list[Tool[..., Any]]:
+    """Accept tools or plain functions (made tools with defaults).
+
+    A method's tool read through its class rather than an instance is refused: it has no
+    instance to call the method on.
+    """
+    tools: list[Tool[..., Any]] = []
     for item in items:
         if isinstance(item, Tool):
+            if item.method_of is not None:
+                raise ToolDefinitionError(
+                    f"tool {item.name!r} is a method of {item.method_of} read through the "
+                    f"class: give the method of an instance ({item.method_of}(...)."
+                    f"{item.name}), which the calls go to"
+                )
             tools.append(item)
         elif callable(item):
             tools.append(tool(item))

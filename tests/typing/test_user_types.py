@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -68,7 +66,9 @@ def test_public_types_reach_a_strict_user(tmp_path: Path) -> None:
 
 
 TOOL_SIGNATURE = """\
-from tsact import tool
+from typing import Any
+
+from tsact import Sandbox, Tool, tool
 
 
 @tool
@@ -77,18 +77,63 @@ def add(left: int, right: int) -> int:
     return left + right
 
 
+@tool(name="times", requires_approval=True)
+def multiply(left: int, right: int) -> int:
+    \"\"\"Multiply two integers.\"\"\"
+    return left * right
+
+
+@tool
+async def fetch(city: str) -> str:
+    \"\"\"A city's forecast.\"\"\"
+    return city
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.value = 0
+
+    @tool
+    def bump(self, by: int) -> int:
+        \"\"\"Add to the counter.\"\"\"
+        self.value += by
+        return self.value
+
+
+def echo(args: dict[str, Any]) -> Any:
+    return args
+
+
+counter = Counter()
 total: int = add(2, 3)
-add("two", 3)  # the one error mypy must report
+product: int = multiply(left=2, right=3)
+bumped: int = counter.bump(1)
+through_class: int = Counter.bump(counter, 1)
+schema_tool: Tool = Tool.from_schema("echo", "Echo.", {"type": "object"}, echo)
+sandbox = Sandbox([add, multiply, fetch, counter.bump, schema_tool])
+tools: list[Tool] = sandbox.tools
+
+
+async def forecast() -> str:
+    return await fetch("Hue")
+
+
+add("two", 3)  # an error mypy must report
+counter.bump(by="one")  # another
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs tsact/_tools.py: Tool generic over the function's ParamSpec and return "
-    "type, with __call__, and tool() overloads returning Tool[P, R]",
-)
+def _line_of(source: str, text: str) -> int:
+    return next(n for n, line in enumerate(source.splitlines(), 1) if line.startswith(text))
+
+
 def test_tool_keeps_the_functions_signature(tmp_path: Path) -> None:
     status, output = mypy_strict(tmp_path, TOOL_SIGNATURE)
     assert status == 1, output
-    assert output.count("error:") == 1, output
-    assert 'Argument 1 to "add" has incompatible type "str"; expected "int"' in output
+    # exactly the planted errors: every other line type-checks with the function's types
+    assert output.count("error:") == 2, output
+    wrong = 'to "__call__" of "Tool" has incompatible type "str"; expected "int"'
+    first = _line_of(TOOL_SIGNATURE, 'add("two", 3)')
+    second = _line_of(TOOL_SIGNATURE, 'counter.bump(by="one")')
+    assert f"user_program.py:{first}: error: Argument 1 {wrong}" in output, output
+    assert f'user_program.py:{second}: error: Argument "by" {wrong}' in output, output
