@@ -17,6 +17,7 @@ import anyio
 import pydantic_core
 
 from ._events import ApprovalRequest, Approver
+from ._exact_numbers import InexactNumber
 from ._protocol import ErrorReply, ReplyError, ResultReply, encode_frame
 from ._record import ToolCallRecord
 from ._script import well_formed
@@ -135,6 +136,8 @@ def _serialised(tool: Tool, value: Any) -> Answer:
         return Answer(
             result=exc.returned, error_code="result", error=well_formed(f"{tool.name}: {exc}")
         )
+    except InexactNumber as exc:
+        return failed("tool", f"{tool.name} returned a number the script cannot get exactly: {exc}")
     except (pydantic_core.PydanticSerializationError, TypeError, ValueError) as exc:
         return failed(
             "tool", f"{tool.name} returned a value that cannot be serialised as JSON: {exc}"

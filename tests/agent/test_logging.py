@@ -33,7 +33,9 @@ def test_debug_messages_follow_a_run(
 
     assert index("run ") < index("model request to") < index("model reply from")
     assert index("sandbox process") < index("step 1: script ended ok")
-    assert "killed" in messages[index("sandbox process group")]
+    # the process is killed, unless it ended by itself after its final frame first
+    ended = [m for m in messages if "sandbox process" in m and ("killed" in m or "reaped" in m)]
+    assert ended
     assert messages[-1].endswith("final_answer after 2 steps")
 
 

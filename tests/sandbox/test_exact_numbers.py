@@ -119,7 +119,7 @@ async def test_inexact_numbers_fail_the_call_wherever_they_are(name: str) -> Non
             code, message = record.result[f"{kind} {shape}"]
             assert code == "tool", (kind, shape, message)
             assert message == (
-                f"{name} returned a value that cannot be serialised as JSON: "
+                f"{name} returned a number the script cannot get exactly: "
                 f"{WHERE[shape]} {_expected_text(kind)}"
             ), (kind, shape)
     assert all(call.error_code == "tool" for call in record.tool_calls)
@@ -133,7 +133,7 @@ async def test_typed_fields_are_checked_too() -> None:
         where = "result.samples[1]" if isinstance(BAD[kind], float) else "result.count"
         assert (code, message) == (
             "tool",
-            f"stats returned a value that cannot be serialised as JSON: "
+            f"stats returned a number the script cannot get exactly: "
             f"{where} {_expected_text(kind)}",
         )
 
@@ -187,7 +187,7 @@ async def test_untyped_fields_of_a_model_dataclass_or_typeddict_are_checked(
     for kind in BAD:
         assert record.result[f"{kind} undefined"] == [
             "tool",
-            f"{name} returned a value that cannot be serialised as JSON: "
+            f"{name} returned a number the script cannot get exactly: "
             f"{where} {_expected_text(kind)}",
         ]
 
