@@ -10,8 +10,9 @@ from typing import Any
 
 import anyio
 import anyio.abc
+import msgspec
 
-from ._checker import CheckerError, TypeChecker, format_diagnostics
+from ._checker import CheckerError, CheckTimeout, TypeChecker, format_diagnostics
 from ._deno import deno_version, find_deno
 from ._events import Approver, EventHandler
 from ._execution import (
@@ -23,9 +24,10 @@ from ._execution import (
 )
 from ._limits import Limits
 from ._record import Diagnostic, ErrorInfo, ExecutionRecord
-from ._script import well_formed
+from ._script import ScriptRejected, well_formed
 from ._toolbox import Toolbox
 from ._tools import Tool
+from ._typepolicy import Verdict
 
 
 class Sandbox:
@@ -46,8 +48,10 @@ class Sandbox:
         limits: the limits of every execution (``run`` can override them per call).
         approve: called for every call of a ``requires_approval`` tool with an
             ``ApprovalRequest``; returns (or awaits) ``True`` to let it run.
-        typecheck: type-check each script before it runs; a script with type errors
-            comes back as a ``type`` record and nothing runs.
+        typecheck: type-check each script before it runs; a script with a blocking
+            type error (README, "Type checking") comes back as a ``type`` record and
+            nothing runs; the findings that are only reported are attached to the
+            record's ``error.diagnostics`` if the run then fails.
         output_type: the type of ``final_answer``'s value in the declarations and in
             type checks (``None``: any JSON value).
         deno_path: the deno binary; by default ``$TSACT_DENO``, else the ``deno``
@@ -159,20 +163,51 @@ class Sandbox:
             self._declarations = self.toolbox.declarations(output_type=self.output_type)
         return self._declarations
 
-    async def check(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:
+    async def check(
+        self, source: str, *, output_type: Any = None, include_notes: bool = False
+    ) -> list[Diagnostic]:
         """Type-check a script against the declarations; never runs it.
 
+        Returns the diagnostics that would stop a run (empty: a run would go ahead), and
+        with ``include_notes`` also those the policy only reports (``blocking=False``).
+        A script a run refuses before checking (an import, a syntax error, over
+        ``max_source_bytes``) gives that refusal as one diagnostic without a code.
         ``final_answer`` is typed as in ``declarations(output_type=...)``. Diagnostics
-        are in the script's own lines. The checker is a warm ``deno lsp`` kept
-        for the sandbox's lifetime (``close()`` stops it).
+        are in the script's own lines. The checker is a warm ``deno lsp`` kept for the
+        sandbox's lifetime (``close()`` stops it). Raises ``CheckerError`` if it cannot
+        run, ``CheckTimeout`` past ``limits.timeout_s``.
         """
+        try:
+            verdict = await self._verdict(source, output_type, self.limits)
+        except ScriptRejected as rejected:
+            line, column = rejected.line or 1, rejected.column or 1
+            return [
+                Diagnostic(
+                    line=line,
+                    column=column,
+                    end_line=line,
+                    end_column=column,
+                    message=rejected.message,
+                )
+            ]
+        found = verdict.blocking + (verdict.notes if include_notes else [])
+        return sorted(found, key=lambda d: (d.line, d.column))
+
+    async def _verdict(self, source: str, output_type: Any, limits: Limits) -> Verdict:
         declarations = self.declarations(output_type=output_type)
         if self._checker is None:
             self._checker = TypeChecker(self.deno_path)
         checker = self._checker
-        return await anyio.to_thread.run_sync(
-            checker.check, declarations, source, abandon_on_cancel=True
-        )
+
+        def check() -> Verdict:
+            return checker.check(
+                declarations,
+                source,
+                timeout_s=limits.timeout_s,
+                max_source_bytes=limits.max_source_bytes,
+            )
+
+        return await anyio.to_thread.run_sync(check, abandon_on_cancel=True)
 
     def close(self) -> None:
         """Stop the type checker, if one was started (spares end with ``async with``)."""
@@ -204,28 +239,66 @@ class Sandbox:
         """
         source = well_formed(source)
         settings = self._settings(limits)
+        notes: list[Diagnostic] = []
         if self.typecheck:
-            rejected = await self._typecheck_record(source, settings)
-            if rejected is not None:
-                return rejected
+            checked = await self._typecheck_record(source, settings)
+            if isinstance(checked, ExecutionRecord):
+                return checked
+            if checked is None:  # refused before checking: the execution says why
+                return await execute(source, settings, on_event, None)
+            notes = checked
         spare = await self._take_spare(settings)
-        return await execute(source, settings, on_event, spare)
+        record = await execute(source, settings, on_event, spare)
+        if notes and record.error is not None and not record.error.diagnostics:
+            record.error = msgspec.structs.replace(record.error, diagnostics=notes)
+        return record
 
     async def _typecheck_record(
         self, source: str, settings: ExecutionSettings
-    ) -> ExecutionRecord | None:
-        """A ``type`` error record when the script does not type-check, else None."""
-        if len(source.encode()) > settings.limits.max_source_bytes:
-            return None  # the execution reports the size limit
+    ) -> ExecutionRecord | list[Diagnostic] | None:
+        """The record of a script the checker stops, else the notes for the run.
+
+        ``None`` for a script the execution refuses before running (``prepare``), so it
+        gets exactly the record a run without checking would give. A check past
+        ``timeout_s`` is a ``type`` record (the script's types are too costly to check);
+        a checker that cannot run is an ``internal`` one. Nothing is raised.
+        """
         started = time.perf_counter()
-        diagnostics = await self.check(source)
-        if not diagnostics:
+        try:
+            verdict = await self._verdict(source, None, settings.limits)
+        except ScriptRejected:
             return None
+        except CheckTimeout:
+            self._rewarm()
+            return self._checker_record(
+                source,
+                settings,
+                started,
+                ErrorInfo(
+                    kind="type",
+                    message=(
+                        f"type checking took longer than timeout_s ({settings.limits.timeout_s:g}"
+                        " s): the script's types are too costly to check; simplify them"
+                    ),
+                ),
+            )
+        except CheckerError as exc:
+            self._rewarm()
+            return self._checker_record(
+                source,
+                settings,
+                started,
+                ErrorInfo(kind="internal", message=f"the type checker failed: {exc}"),
+            )
+        diagnostics = verdict.blocking
+        if not diagnostics:
+            return verdict.notes
         first = diagnostics[0]
         more = f" (and {len(diagnostics) - 1} more)" if len(diagnostics) > 1 else ""
-        return type_error_record(
+        return self._checker_record(
             source,
             settings,
+            started,
             ErrorInfo(
                 kind="type",
                 message=f"{first.message}{more}",
@@ -234,8 +307,20 @@ class Sandbox:
                 stack=format_diagnostics(diagnostics, source),
                 diagnostics=diagnostics,
             ),
-            duration_ms=(time.perf_counter() - started) * 1000,
         )
+
+    @staticmethod
+    def _checker_record(
+        source: str, settings: ExecutionSettings, started: float, error: ErrorInfo
+    ) -> ExecutionRecord:
+        return type_error_record(
+            source, settings, error, duration_ms=(time.perf_counter() - started) * 1000
+        )
+
+    def _rewarm(self) -> None:
+        """After a killed or failed checker: boot the next one now, inside ``async with``."""
+        if self._spares is not None and self.typecheck:
+            self._spares.start_soon(self._warm_checker)
 
     def run_sync(
         self,

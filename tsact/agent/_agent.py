@@ -156,6 +156,7 @@ class Agent:
             mode=mode,
             typed_output=output_type is not None,
             instructions=instructions,
+            typecheck=self.sandbox.typecheck,
         )
 
     def _settings(self) -> LoopSettings:

@@ -250,13 +250,14 @@ def check_command(
 ) -> None:
     """Type-check a script against the tools' declarations, without running it.
 
-    Exit status 0 when it type-checks, 1 when it has type errors, 2 for bad usage.
+    Errors would stop a run; notes are only reported. Exit status 0 when nothing would
+    stop it, 1 when something would, 2 for bad usage.
     """
     from .check_command import check_script
 
     with reporting_input_errors():
         diagnostics = check_script(script, tools, as_json=as_json)
-    raise typer.Exit(1 if diagnostics else 0)
+    raise typer.Exit(1 if any(d.blocking for d in diagnostics) else 0)
 
 
 @app.command("schema")
