@@ -104,6 +104,8 @@ DENO_SETTINGS: dict[str, Any] = {"enable": True, "lint": False}
 START_TIMEOUT_S = 90.0
 """Start-up and the first checks (the compiler loads its libraries): not the script's time."""
 DEFAULT_TIMEOUT_S = 60.0
+V8_FLAGS = "--max-old-space-size=1024"
+"""The server's heap bound: ~300 MB after a hundred checks; a script's types cannot take more."""
 ERROR = 1  # LSP DiagnosticSeverity.Error; hints such as "declared but never read" are dropped
 LIBRARY_DIRS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64")
 """Read and execute for the dynamic loader and deno's shared libraries."""
@@ -310,7 +312,7 @@ class TypeChecker:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 cwd=home,
-                env=sandbox_environment(home, home / "deno_dir"),
+                env={**sandbox_environment(home, home / "deno_dir"), "DENO_V8_FLAGS": V8_FLAGS},
                 start_new_session=True,
             )
         except OSError as exc:
