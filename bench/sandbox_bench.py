@@ -9,7 +9,9 @@ Every figure is set against a floor measured in the same run on the same machine
 - tool calls: 2,000 sequential calls of a trivial sync (and async) tool in one script vs
   a raw Python<->Deno echo over a unix socket (the same kind of channel), from a plain
   blocking socket; an echo through anyio's stream is shown for reference (three rounds of
-  floor and measures, in turn; the median round is reported);
+  floor and measures, in turn; the median round is reported); the check of each result
+  against the declared return type, set against the same tool with ``validate_result=False``
+  (an int, a model instance, a dict read back as the model);
 - 100 concurrent executions: all must be correct; throughput is reported.
 
 Run: ``python bench/sandbox_bench.py``.
@@ -26,6 +28,7 @@ import time
 from pathlib import Path
 
 import anyio
+from pydantic import BaseModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _table import Row, median, print_table
@@ -41,6 +44,8 @@ from tsact._script import prepare
 RUNS = 30
 CALLS = 2_000
 ROUNDS = 3
+CHECKED = ("noop", "noop_unchecked", "point", "point_unchecked", "point_dict", "anoop")
+"""Tools timed round by round, in turn (checked results next to unchecked ones)."""
 
 ECHO_TS = """
 const conn = await Deno.connect({ transport: "unix", path: Deno.args[0] });
@@ -202,9 +207,10 @@ async def relay_only(sandbox: Sandbox) -> float:
 
 async def tool_round_trip(sandbox: Sandbox, name: str) -> float:
     """µs per call of ``CALLS`` sequential calls of one tool in one script."""
+    pick = ".x" if name.startswith("point") else ""
     record = await sandbox.run(
         f"let s = 0;\nfor (let i = 0; i < {CALLS}; i++)\n"
-        f"  s += await external_{name}({{ n: i }});\nreturn s",
+        f"  s += (await external_{name}({{ n: i }})){pick};\nreturn s",
         limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10, fuel=None),
     )
     assert record.result == sum(range(CALLS)), record.error
@@ -225,13 +231,44 @@ async def anoop(n: int) -> int:
     return n
 
 
+@tool(validate_result=False)
+def noop_unchecked(n: int) -> int:
+    """Return n; the result is serialised but not checked against ``int``."""
+    return n
+
+
+class Point(BaseModel):
+    x: int
+    y: int
+    label: str = ""
+
+
+@tool
+def point(n: int) -> Point:
+    """Return a small model."""
+    return Point(x=n, y=n)
+
+
+@tool(validate_result=False)
+def point_unchecked(n: int) -> Point:
+    """Return a small model, not checked."""
+    return Point(x=n, y=n)
+
+
+@tool
+def point_dict(n: int) -> Point:
+    """Return a dict for the model: checked the slow way (read back as JSON)."""
+    return {"x": n, "y": n}  # type: ignore[return-value]
+
+
 async def collect() -> list[Row]:
     """Measure and return the rows (``run_all.py`` prints them in one table)."""
     deno = find_deno()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        sandbox = Sandbox([noop, anoop], limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10))
+        tools = [noop, anoop, noop_unchecked, point, point_unchecked, point_dict]
+        sandbox = Sandbox(tools, limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10))
         # Floor and measure alternate, so that both see the same moments of a noisy machine.
         floors, samples, one_worker = [], [], []
         for _ in range(RUNS):
@@ -283,7 +320,7 @@ async def collect() -> list[Row]:
         for _ in range(ROUNDS):
             measured.setdefault("raw", []).append(floor_echo_blocking(deno, workdir))
             measured.setdefault("anyio", []).append(await floor_echo(deno, workdir))
-            for name in ("noop", "anoop"):
+            for name in CHECKED:
                 measured.setdefault(name, []).append(await tool_round_trip(sandbox, name))
             measured.setdefault("relay", []).append(await relay_only(sandbox))
         raw_us = median(measured["raw"])
@@ -304,6 +341,20 @@ async def collect() -> list[Row]:
                     raw_us,
                     "us",
                     f"<= 2x raw echo ({CALLS} sequential calls)",
+                )
+            )
+        for checked, unchecked, what in (
+            ("noop", "noop_unchecked", "int"),
+            ("point", "point_unchecked", "model instance"),
+            ("point_dict", "point_unchecked", "dict for a model"),
+        ):
+            rows.append(
+                Row(
+                    f"  sync, result checked ({what})",
+                    median(measured[checked]),
+                    median(measured[unchecked]),
+                    "us",
+                    "vs the same call with validate_result=False",
                 )
             )
         rows.append(

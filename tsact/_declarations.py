@@ -3,18 +3,23 @@
 Argument and result types come from typegen, rendered into one file with shared,
 non-colliding helper names. Objects are closed (``open_objects=False``): the host
 rejects unknown arguments, and results carry exactly their declared fields, so an
-unknown key is a mistake the checker should catch.
+unknown key is a mistake the checker should catch. Arguments are typed in pydantic's
+validation mode, results in serialisation mode (see ``_schemas``). Data nobody described
+(``dict``, ``Any``, no annotation) is ``any``: a script uses it the way JavaScript would,
+and only described data is checked. A tool without arguments takes nothing or ``{}``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from typing import Any
 
 from pydantic import TypeAdapter
 
 import typegen
 
+from ._schemas import Mode, joint_schemas
 from ._toolbox import Toolbox
 from ._tools import Tool
 
@@ -22,7 +27,7 @@ PRELUDE = """\
 /** Thrown by a failed tool call. code: why; tool: which tool. */
 declare class ToolError extends Error {
   readonly tool: string;
-  readonly code: "validation" | "tool" | "arguments" | "refused" | "unknown" | "limit";
+  readonly code: "validation" | "tool" | "result" | "arguments" | "refused" | "unknown" | "limit";
 }
 """
 
@@ -88,33 +93,50 @@ def _function_doc(item: Tool, args_doc: str) -> str:
     lines = [item.description.strip()] if item.description.strip() else []
     if args_doc:
         lines.append(f"@param args {args_doc}")
+    if item.returns.strip():
+        lines.append(f"@returns {item.returns.strip()}")
     if item.requires_approval:
         lines.append("Each call waits for approval; a refusal throws a ToolError.")
     return typegen.jsdoc("\n".join(lines)) if lines else ""
 
 
+def _schemas(toolbox: Toolbox, output_type: Any) -> dict[Hashable, dict[str, Any]]:
+    """Every tool's argument and result schema, and the final answer's, generated together."""
+    inputs: list[tuple[Hashable, Mode, TypeAdapter[Any]]] = []
+    for index, item in enumerate(toolbox):
+        if item.input_schema_override is None:
+            assert item.input_model is not None
+            inputs.append(((index, "args"), "validation", TypeAdapter(item.input_model)))
+        inputs.append(((index, "result"), "serialization", item.output_adapter))
+    if output_type is not None:
+        inputs.append(("answer", "validation", TypeAdapter(output_type)))
+    schemas = joint_schemas(inputs)
+    for index, item in enumerate(toolbox):
+        if item.input_schema_override is not None:
+            schemas[(index, "args")] = dict(item.input_schema_override)
+    return schemas
+
+
 def render_declarations(toolbox: Toolbox, *, output_type: Any = None) -> str:
     """TypeScript declarations of the sandbox's globals and tools (deterministic)."""
-    emitter = typegen.TypeScriptEmitter(open_objects=False)
+    emitter = typegen.TypeScriptEmitter(open_objects=False, unconstrained="any")
     emitter.reserve("ToolError")
+    schemas = _schemas(toolbox, output_type)
     names: list[tuple[Tool, str, str, bool]] = []
-    for item in toolbox:
+    for index, item in enumerate(toolbox):
         base = _pascal(item.name)
-        args_schema = _untitled(item.input_schema())
+        args_schema = _untitled(schemas[(index, "args")])
         args_type = _unique(emitter, f"{base}Args", args_schema)
-        result_type = _unique(emitter, f"{base}Result", _untitled(item.output_schema()))
+        result_type = _unique(emitter, f"{base}Result", _untitled(schemas[(index, "result")]))
         names.append((item, args_type, result_type, not args_schema.get("required")))
     answer_name: str | None = None
     if output_type is not None:
-        schema = TypeAdapter(output_type).json_schema(mode="validation")
-        answer_name = _unique(emitter, "FinalAnswer", schema)
+        answer_name = _unique(emitter, "FinalAnswer", schemas["answer"])
     types = _Types(emitter)
     signatures: list[str] = []
     for item, args_name, result_name, optional in names:
         args_text, args_doc = types.inline(args_name)
         result_text, _ = types.inline(result_name)
-        if args_text == "{ [k: string]: never }":
-            args_text = "{}"
         signatures.append(
             f"{_function_doc(item, args_doc)}declare function external_{item.name}"
             f"(args{'?' if optional else ''}: {args_text}): Promise<{result_text}>;\n"

@@ -1,4 +1,4 @@
-"""Answering one tool call: check the arguments, call the tool, serialise the result.
+"""Answering one tool call: check the arguments, call the tool, check and serialise the result.
 
 An ``Answer`` is computed apart from the call's record, so that a sync tool can be
 called and answered on its own thread while the event loop alone writes the record
@@ -21,7 +21,7 @@ from ._protocol import ErrorReply, ReplyError, ResultReply, encode_frame
 from ._record import ToolCallRecord
 from ._script import well_formed
 from ._toolbox import Toolbox
-from ._tools import ArgumentsInvalid, Tool, ToolError
+from ._tools import ArgumentsInvalid, ResultInvalid, Tool, ToolError
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,10 @@ def _tool_failure(tool: Tool, exc: Exception) -> Answer:
 def _serialised(tool: Tool, value: Any) -> Answer:
     try:
         return Answer(result=tool.serialise_result(value))
+    except ResultInvalid as exc:  # the record keeps what the tool returned
+        return Answer(
+            result=exc.returned, error_code="result", error=well_formed(f"{tool.name}: {exc}")
+        )
     except (pydantic_core.PydanticSerializationError, TypeError, ValueError) as exc:
         return failed(
             "tool", f"{tool.name} returned a value that cannot be serialised as JSON: {exc}"

@@ -17,9 +17,13 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar, cast, get_type_hints, overload
 
+import docstring_parser
 import jsonschema
 import pydantic
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from ._schemas import result_schema
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 """A tool name, matched with ``fullmatch`` (``$`` would accept a trailing newline)."""
@@ -31,7 +35,13 @@ class ToolDefinitionError(ValueError):
     """A tool cannot be built from what was given (bad name, annotations, schema)."""
 
 
-TOOL_ERROR_CODES = frozenset({"tool", "validation", "arguments", "refused", "unknown", "limit"})
+TOOL_ERROR_CODES = frozenset(
+    {"tool", "validation", "result", "arguments", "refused", "unknown", "limit"}
+)
+"""Every ``ToolError.code``: ``tool`` (the tool failed), ``validation`` (bad arguments),
+``result`` (the tool returned something its declared return type does not allow),
+``arguments`` (arguments not JSON), ``refused`` (not approved), ``unknown`` (no such tool),
+``limit`` (a limit such as ``max_tool_calls`` was hit)."""
 
 
 class ToolError(Exception):
@@ -57,7 +67,8 @@ class Tool:
 
     Build one with ``@tool`` or ``Tool.from_schema``; construct directly only when you
     already have an input model. ``input_model`` validates arguments (unknown fields
-    rejected); ``output_adapter`` serialises results to JSON values.
+    rejected); ``output_adapter`` checks results against ``output_type`` and serialises
+    them to JSON values (``validate_result=False`` only serialises them).
     """
 
     name: str
@@ -68,6 +79,10 @@ class Tool:
     input_schema_override: Mapping[str, Any] | None = None
     requires_approval: bool = False
     unpack_arguments: bool = True
+    returns: str = ""
+    """What the result is (a docstring's ``Returns`` section): JSDoc ``@returns``."""
+    validate_result: bool = True
+    """Check each result against ``output_type`` before the script sees it."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not IDENTIFIER.fullmatch(self.name):
@@ -88,13 +103,15 @@ class Tool:
                 ) from None
         try:
             adapter: TypeAdapter[Any] = TypeAdapter(self.output_type)
-            adapter.json_schema(mode="serialization")
+            result_schema(adapter)
         except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError) as exc:
             raise ToolDefinitionError(
                 f"tool {self.name!r}: return type {self.output_type!r} cannot be described as "
                 f"JSON: {exc}"
             ) from None
         object.__setattr__(self, "_output_adapter", adapter)
+        described = self.output_type is not Any and self.output_type is not object
+        object.__setattr__(self, "_checks_result", self.validate_result and described)
         object.__setattr__(self, "_is_async", inspect.iscoroutinefunction(self.fn))
         if self.input_schema_override is not None:
             validator = jsonschema.Draft202012Validator(self.input_schema_override)
@@ -118,8 +135,8 @@ class Tool:
         return self.input_model.model_json_schema()
 
     def output_schema(self) -> dict[str, Any]:
-        """The JSON Schema of the result, as serialised."""
-        return self.output_adapter.json_schema(mode="serialization")
+        """The JSON Schema of the result, as serialised (a defaulted field is always present)."""
+        return result_schema(self.output_adapter)
 
     def validate_arguments(self, arguments: Any) -> Any:
         """Check arguments; raise ``ArgumentsInvalid`` with a message a model can act on."""
@@ -153,8 +170,33 @@ class Tool:
         return self.fn(validated)
 
     def serialise_result(self, value: Any) -> Any:
-        """Turn the return value into a JSON value through pydantic."""
-        return self.output_adapter.dump_python(value, mode="json", warnings=False)
+        """The return value as the JSON value the script gets, checked against the return type.
+
+        Lax about structure, strict about kinds: a model instance, a dataclass or a dict
+        for a model, a tuple for a list, a string for an enum or a datetime all pass (as
+        JSON carries them); a string where a number is declared does not. Raises
+        ``ResultInvalid`` on a mismatch; a value JSON cannot hold raises pydantic's
+        serialisation error.
+        """
+        adapter = self.output_adapter
+        if not self.__dict__["_checks_result"]:
+            return adapter.dump_python(value, mode="json", by_alias=True, warnings=False)
+        try:  # exact instances and plain values: cheap, and nothing to convert
+            checked = adapter.validate_python(
+                value, strict=True, from_attributes=True, by_alias=True, by_name=True
+            )
+        except pydantic.ValidationError:  # read it as JSON carries it, strictly
+            data = adapter.dump_json(value, by_alias=True, warnings=False)
+            try:
+                checked = adapter.validate_json(data, strict=True, by_alias=True, by_name=True)
+            except pydantic.ValidationError as exc:
+                raise ResultInvalid(
+                    f"result does not match the declared return type "
+                    f"{_type_text(self.output_type)}: "
+                    + "; ".join(describe_validation_errors(exc, arguments=False, root="result")),
+                    returned=pydantic_core.from_json(data),
+                ) from None
+        return adapter.dump_python(checked, mode="json", by_alias=True, warnings=False)
 
     @classmethod
     def from_schema(
@@ -166,6 +208,7 @@ class Tool:
         *,
         output_type: Any = Any,
         requires_approval: bool = False,
+        validate_result: bool = True,
     ) -> Tool:
         """A tool whose arguments are checked against a raw JSON Schema and passed as a dict."""
         return cls(
@@ -176,11 +219,32 @@ class Tool:
             output_type=output_type,
             input_schema_override=schema,
             requires_approval=requires_approval,
+            validate_result=validate_result,
         )
 
 
 class ArgumentsInvalid(Exception):
     """Arguments from the script do not match the tool's input model."""
+
+
+class ResultInvalid(Exception):
+    """A tool returned a value its declared return type does not allow.
+
+    ``returned`` is that value as JSON, for the call's record.
+    """
+
+    def __init__(self, message: str, *, returned: Any) -> None:
+        super().__init__(message)
+        self.returned = returned
+
+
+_QUALIFIED = re.compile(r"\b(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_]\w*)")
+
+
+def _type_text(annotation: Any) -> str:
+    """A short name for a type: ``list[Row]``, not ``list[my.module.Row]``."""
+    text = annotation.__name__ if isinstance(annotation, type) else repr(annotation)
+    return _cut(_QUALIFIED.sub("", text))
 
 
 MAX_ERRORS = 8
@@ -195,18 +259,30 @@ def _cut(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _path(root: str, location: tuple[int | str, ...]) -> str:
+    return root + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in location)
+
+
 def describe_validation_errors(
-    exc: pydantic.ValidationError, *, arguments: bool, limit: int = MAX_ERRORS
+    exc: pydantic.ValidationError,
+    *,
+    arguments: bool,
+    limit: int = MAX_ERRORS,
+    root: str | None = None,
 ) -> list[str]:
     """Each error as a short phrase a model can act on, bounded in number and length.
 
     ``arguments=True`` words them for a tool's arguments (``missing required argument
-    'x'``), else for a value (``x: missing``). Past ``limit`` one ``... and N more``.
+    'x'``), else for a value (``x: missing``); with ``root`` a location is a path from it
+    (``result[1].city``). Past ``limit`` one ``... and N more``.
     """
     parts: list[str] = []
     errors = exc.errors(include_url=False)
     for error in errors[:limit]:
-        location = ".".join(str(part) for part in error["loc"])
+        if root is not None:
+            location = _path(root, error["loc"])
+        else:
+            location = ".".join(str(part) for part in error["loc"])
         where = location or ("(the arguments)" if arguments else "(the value)")
         if error["type"] == "extra_forbidden":
             parts.append(
@@ -230,41 +306,47 @@ def _describe_schema_error(error: jsonschema.ValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
-_ARG_LINE = re.compile(r"^\s*(\*{0,2}\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+@dataclasses.dataclass(frozen=True)
+class DocstringParts:
+    """What a tool's docstring says: the description, each argument, the result."""
+
+    description: str = ""
+    arguments: dict[str, str] = dataclasses.field(default_factory=dict)
+    returns: str = ""
 
 
-def _split_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
-    """The summary and ``Args:`` descriptions of a Google-style docstring."""
-    if not doc:
-        return "", {}
-    lines = inspect.cleandoc(doc).splitlines()
-    summary: list[str] = []
-    arguments: dict[str, str] = {}
-    current: str | None = None
-    in_args = False
-    for line in lines:
-        stripped = line.strip()
-        if stripped in ("Args:", "Arguments:", "Parameters:"):
-            in_args = True
-            continue
-        if in_args:
-            if stripped.endswith(":") and not line.startswith(" "):
-                in_args = False
-                continue
-            match = _ARG_LINE.match(line)
-            if match and line.startswith(("    ", "\t")) and not line.startswith("        "):
-                current = match.group(1).lstrip("*")
-                arguments[current] = match.group(2).strip()
-            elif current and stripped:
-                arguments[current] += " " + stripped
-            continue
-        if stripped.endswith(":") and stripped[:-1] in ("Returns", "Raises", "Yields", "Examples"):
-            in_args = False
-            summary.append("\x00")
-            continue
-        summary.append(line)
-    text = "\n".join(summary).split("\x00")[0].strip()
-    return text, arguments
+def _flowed(text: str | None) -> str:
+    """Lines of each paragraph joined with spaces (docstrings wrap text; JSDoc need not)."""
+    if not text:
+        return ""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def parse_docstring(doc: str | None) -> DocstringParts:
+    """The description, argument and result descriptions of a docstring.
+
+    Google (``Args:``/``Returns:``), NumPy (``Parameters``/``Returns`` underlined) and
+    Sphinx (``:param x:``/``:returns:``) styles are recognised by ``docstring_parser``;
+    text in no section is the description.
+    """
+    if not doc or not doc.strip():
+        return DocstringParts()
+    try:
+        parsed = docstring_parser.parse(inspect.cleandoc(doc))
+    except docstring_parser.ParseError:
+        return DocstringParts(description=inspect.cleandoc(doc))
+    arguments = {
+        param.arg_name.lstrip("*"): _flowed(param.description)
+        for param in parsed.params
+        if param.description
+    }
+    returns = parsed.returns
+    return DocstringParts(
+        description=(parsed.description or "").strip(),
+        arguments=arguments,
+        returns=_flowed(returns.description) if returns is not None else "",
+    )
 
 
 def _closed(model: type[BaseModel]) -> type[BaseModel]:
@@ -282,10 +364,12 @@ def _tool_from_function(
     name: str | None,
     description: str | None,
     requires_approval: bool,
+    validate_result: bool = True,
     local_names: dict[str, Any] | None = None,
 ) -> Tool:
     tool_name = name if name is not None else getattr(fn, "__name__", "")
-    summary, argument_docs = _split_docstring(fn.__doc__)
+    docstring = parse_docstring(fn.__doc__)
+    argument_docs = docstring.arguments
     try:
         hints = get_type_hints(fn, localns=local_names, include_extras=True)
     except Exception as exc:  # NameError, TypeError from bad annotations
@@ -313,11 +397,7 @@ def _tool_from_function(
     else:
         fields: dict[str, Any] = {}
         for parameter in parameters:
-            if parameter.name not in hints:
-                raise ToolDefinitionError(
-                    f"tool {tool_name!r}: parameter {parameter.name!r} has no type annotation"
-                )
-            annotation = hints[parameter.name]
+            annotation = hints.get(parameter.name, Any)  # undescribed: anything goes
             default: Any = ... if parameter.default is parameter.empty else parameter.default
             doc = argument_docs.get(parameter.name)
             field = pydantic.Field(default=default, description=doc) if doc else default
@@ -345,12 +425,14 @@ def _tool_from_function(
         ) from None
     return Tool(
         name=tool_name,
-        description=description if description is not None else summary,
+        description=description if description is not None else docstring.description,
         fn=fn,
         input_model=input_model,
         output_type=output_type,
         requires_approval=requires_approval,
         unpack_arguments=unpack,
+        returns=docstring.returns,
+        validate_result=validate_result,
     )
 
 
@@ -364,6 +446,7 @@ def tool(
     name: str | None = None,
     description: str | None = None,
     requires_approval: bool = False,
+    validate_result: bool = True,
 ) -> Callable[[Callable[..., Any]], Tool]: ...
 
 
@@ -374,13 +457,19 @@ def tool(
     name: str | None = None,
     description: str | None = None,
     requires_approval: bool = False,
+    validate_result: bool = True,
 ) -> Tool | Callable[[Callable[..., Any]], Tool]:
     """Make a function a tool: ``@tool`` or ``@tool(name=..., description=...)``.
 
-    The function takes one pydantic model or plain annotated parameters; its return
-    annotation is the output type; the docstring's summary is the description and its
-    ``Args:`` section (or ``Field(description=...)``) describes the arguments. With
+    The function takes one pydantic model or plain parameters (unannotated ones take
+    anything); its return annotation is the output type. The docstring (Google, NumPy or
+    Sphinx style) gives the description, the arguments' descriptions (or
+    ``Field(description=...)``) and, from its ``Returns`` section, the result's. With
     ``requires_approval=True`` every call first asks the ``approve`` callback.
+
+    Each result is checked against the return annotation before the script sees it; a
+    mismatch reaches the script as a ``ToolError`` with code ``result``.
+    ``validate_result=False`` (or ``-> Any``) only serialises results.
     """
 
     def build(function: Callable[..., Any], local_names: dict[str, Any]) -> Tool:
@@ -389,6 +478,7 @@ def tool(
             name=name,
             description=description,
             requires_approval=requires_approval,
+            validate_result=validate_result,
             local_names=local_names,
         )
 

@@ -7,11 +7,12 @@ exclusivity, ...) is widened and shown in JSDoc instead.
 
 Public API (stable)
 -------------------
-``schema_to_typescript(schema, name, *, open_objects=True) -> str``
+``schema_to_typescript(schema, name, *, open_objects=True, unconstrained="unknown") -> str``
     ``type <name> = ...;`` plus the helper types it needs.
-``model_to_typescript(model, name=None, *, open_objects=True, mode="validation") -> str``
+``model_to_typescript(model, name=None, *, open_objects=True, mode="validation",
+unconstrained="unknown") -> str``
     The same for a pydantic model or any type ``pydantic.TypeAdapter`` accepts.
-``TypeScriptEmitter(*, open_objects=True)``
+``TypeScriptEmitter(*, open_objects=True, unconstrained="unknown")``
     Many schemas into one declaration file with shared, non-colliding helper names:
     ``reserve(*names)``, ``is_used(name) -> bool``, ``add(name, schema, *, doc=None) -> name``,
     ``declarations() -> list[Declaration]``, ``render() -> str``.
@@ -38,6 +39,7 @@ and, with ``open_objects``, for unconstrained extras; ``enum``/``const`` literal
 ``anyOf``/``oneOf`` unions; ``allOf`` merged structurally; ``prefixItems`` tuples with
 optional elements past ``minItems``; ``integer`` is ``number``; boolean schemas are
 ``unknown``/``never``; anything inexpressible is widened and documented in JSDoc.
+``unconstrained="any"`` prints what admits any value as ``any`` instead of ``unknown``.
 """
 
 from __future__ import annotations

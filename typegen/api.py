@@ -6,20 +6,25 @@ from typing import Any, Literal
 
 from .emitter import TypeScriptEmitter
 from .names import sanitize_type_name
+from .printer import Unconstrained
 from .reserved import RESERVED_NAMES
 
 __all__ = ["model_to_typescript", "schema_to_typescript"]
 
 
 def schema_to_typescript(
-    schema: dict[str, Any] | bool, name: str, *, open_objects: bool = True
+    schema: dict[str, Any] | bool,
+    name: str,
+    *,
+    open_objects: bool = True,
+    unconstrained: Unconstrained = "unknown",
 ) -> str:
     """Return TypeScript source declaring ``type <name>`` for ``schema``.
 
     Helper types (one per ``$ref`` target) are declared after it. See
-    :class:`~typegen.TypeScriptEmitter` for ``open_objects`` and naming.
+    :class:`~typegen.TypeScriptEmitter` for ``open_objects``, ``unconstrained`` and naming.
     """
-    emitter = TypeScriptEmitter(open_objects=open_objects)
+    emitter = TypeScriptEmitter(open_objects=open_objects, unconstrained=unconstrained)
     emitter.add(name, schema)
     return emitter.render()
 
@@ -30,6 +35,7 @@ def model_to_typescript(
     *,
     open_objects: bool = True,
     mode: Literal["validation", "serialization"] = "validation",
+    unconstrained: Unconstrained = "unknown",
 ) -> str:
     """Return TypeScript source for a pydantic model or any type pydantic can describe.
 
@@ -45,4 +51,6 @@ def model_to_typescript(
         name = sanitize_type_name(str(raw))
         if name in RESERVED_NAMES:
             name += "Model"
-    return schema_to_typescript(schema, name, open_objects=open_objects)
+    return schema_to_typescript(
+        schema, name, open_objects=open_objects, unconstrained=unconstrained
+    )

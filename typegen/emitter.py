@@ -33,7 +33,7 @@ from .ir import TsType, all_refs
 from .jsdoc import jsdoc, schema_doc
 from .keywords import NEUTRAL_KEYWORDS, iter_subschemas
 from .names import NameAllocator, is_identifier
-from .printer import Printer
+from .printer import Printer, Unconstrained
 from .refs import Document, Path
 from .reserved import RESERVED_NAMES
 from .translate import Translator
@@ -87,7 +87,9 @@ def _preferred_name(doc: Document, path: Path) -> str:
 class TypeScriptEmitter:
     """Collects named schemas and renders them as one TypeScript declaration file."""
 
-    def __init__(self, *, open_objects: bool = True) -> None:
+    def __init__(
+        self, *, open_objects: bool = True, unconstrained: Unconstrained = "unknown"
+    ) -> None:
         """Create an empty emitter.
 
         ``open_objects=True`` (sound): an object schema that does not forbid extra
@@ -95,8 +97,17 @@ class TypeScriptEmitter:
         that declare properties but say nothing about others are closed, so TypeScript's
         excess property checks reject unknown keys (matches pydantic's default of ignoring
         extras, not JSON Schema's default of allowing them).
+
+        ``unconstrained`` is how a schema that constrains nothing renders (``{}``, ``true``,
+        an object's unconstrained values, anything widened): ``"unknown"`` (default) makes
+        code narrow such data before using it; ``"any"`` lets code use data nobody
+        described (a tool returning ``dict`` or ``Any``) as it would in JavaScript. Both
+        are sound; described data stays precise either way.
         """
+        if unconstrained not in ("unknown", "any"):
+            raise ValueError(f"unconstrained must be 'unknown' or 'any', not {unconstrained!r}")
         self.open_objects = open_objects
+        self.unconstrained: Unconstrained = unconstrained
         self._docs: list[Document] = []
         self._translators: list[Translator] = []
         self._nodes: list[_Node] = []
@@ -159,7 +170,7 @@ class TypeScriptEmitter:
         for node in self._nodes:
             if node.key in used:
                 names[node.key] = node.explicit or allocator.allocate(node.preferred)
-        printer = Printer(names, open_objects=self.open_objects)
+        printer = Printer(names, open_objects=self.open_objects, unconstrained=self.unconstrained)
         ordered = sorted(
             (n for n in self._nodes if n.key in used),
             key=lambda n: (n.group, n.explicit is None, n.key),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 from .algebra import intersect_all, union
 from .ir import (
@@ -27,7 +28,11 @@ from .literals import number_literal, string_literal
 from .names import property_key
 from .patterns import pattern_matches, template_type
 
-__all__ = ["OBJECT_PROTOTYPE_MEMBERS", "Printer"]
+__all__ = ["OBJECT_PROTOTYPE_MEMBERS", "Printer", "Unconstrained"]
+
+Unconstrained = Literal["unknown", "any"]
+"""How a type that admits any JSON value is written: ``unknown`` (sound, forces narrowing
+before use) or ``any`` (for data nobody described, which scripts use without narrowing)."""
 
 OBJECT_PROTOTYPE_MEMBERS = frozenset(
     {
@@ -52,10 +57,20 @@ _UNION, _INTER, _POSTFIX = 1, 2, 3
 class Printer:
     """Prints IR types given the names of referenced types and the ``open_objects`` rule."""
 
-    def __init__(self, names: Mapping[int, str], *, open_objects: bool) -> None:
-        """``names`` maps every :class:`~typegen.ir.Ref` key in use to its type name."""
+    def __init__(
+        self,
+        names: Mapping[int, str],
+        *,
+        open_objects: bool,
+        unconstrained: Unconstrained = "unknown",
+    ) -> None:
+        """``names`` maps every :class:`~typegen.ir.Ref` key in use to its type name.
+
+        ``unconstrained`` is the text printed for a type that admits any value.
+        """
         self.names = names
         self.open_objects = open_objects
+        self.unconstrained = unconstrained
 
     def type(self, t: TsType, indent: str = "") -> str:
         """Return TypeScript source for ``t``; nested object bodies are indented from ``indent``."""
@@ -67,7 +82,7 @@ class Printer:
 
     def _print(self, t: TsType, indent: str) -> tuple[str, int]:
         if isinstance(t, Unknown):
-            return "unknown", _POSTFIX
+            return self.unconstrained, _POSTFIX
         if isinstance(t, Never):
             return "never", _POSTFIX
         if isinstance(t, Prim):

@@ -49,13 +49,19 @@ def test_annotations_that_cannot_become_a_schema() -> None:
             return Opaque()
 
 
-def test_missing_annotation_and_varargs() -> None:
-    with pytest.raises(ToolDefinitionError, match="has no type annotation"):
+def test_a_parameter_without_annotation_takes_anything() -> None:
+    @tool
+    def untyped(x, y=2):  # type: ignore[no-untyped-def]
+        return [x, y]
 
-        @tool
-        def untyped(x) -> int:  # type: ignore[no-untyped-def]
-            return 1
+    assert untyped.input_schema()["properties"] == {
+        "x": {"title": "X"},
+        "y": {"default": 2, "title": "Y"},
+    }
+    assert untyped.call(untyped.validate_arguments({"x": {"a": [1]}})) == [{"a": [1]}, 2]
 
+
+def test_varargs() -> None:
     with pytest.raises(ToolDefinitionError, match=r"\*args/\*\*kwargs"):
 
         @tool

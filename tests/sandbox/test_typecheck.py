@@ -51,7 +51,9 @@ def test_declarations_show_descriptions_and_types(sandbox: Sandbox) -> None:
         "}): Promise<number>;"
     ) in text
     assert "declare function external_crash(args?: {\n" in text
-    assert "declare function external_thread_name(args?: {}): Promise<string>;" in text
+    assert (
+        "declare function external_thread_name(args?: { [k: string]: never }): Promise<string>;"
+    ) in text
     assert "type Point = {\n  x: number;\n  y: number;\n};" in text  # shared helper type
     assert "declare class ToolError extends Error" in text
     assert "declare function final_answer(value: unknown): never;" in text

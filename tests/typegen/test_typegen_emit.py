@@ -663,3 +663,33 @@ def test_long_jsdoc_values_are_cut_with_an_ellipsis() -> None:
     assert line == ' * @default "' + "x" * 158 + "…"
     short = schema_to_typescript({"type": "string", "default": "x" * 158}, "T")
     assert ' * @default "' + "x" * 158 + '"\n' in short
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        (True, "any"),
+        ({}, "any"),
+        ({"type": "object"}, "{ [k: string]: any }"),
+        ({"type": "object", "additionalProperties": True}, "{ [k: string]: any }"),
+        ({"type": "array", "items": {"type": "object"}}, "{ [k: string]: any }[]"),
+        ({"type": "array"}, "any[]"),
+        (
+            dict(type="object", properties={"a": {}, "n": {"type": "integer"}}, required=["n"]),
+            "{\n  a?: any;\n  n: number;\n}",
+        ),
+        ({"type": "string"}, "string"),
+        (False, "never"),
+    ],
+)
+def test_unconstrained_any_renders_undescribed_data_as_any(
+    schema: dict[str, Any] | bool, expected: str
+) -> None:
+    out = schema_to_typescript(schema, "T", open_objects=False, unconstrained="any")
+    assert out == f"type T = {expected};\n"
+    assert "any" not in schema_to_typescript(schema, "T", open_objects=False)
+
+
+def test_unconstrained_is_checked() -> None:
+    with pytest.raises(ValueError, match="unconstrained"):
+        TypeScriptEmitter(unconstrained="anything")  # type: ignore[arg-type]
