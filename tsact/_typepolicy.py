@@ -199,7 +199,7 @@ def classify(
             (blocking if contract else notes).append(finding.diagnostic)
     order = lambda d: (d.line, d.column)  # noqa: E731
     return Verdict(
-        sorted(blocking, key=order),
+        sorted((_await_hint(d) for d in blocking), key=order),
         sorted((msgspec.structs.replace(d, blocking=False) for d in notes), key=order),
     )
 
@@ -284,6 +284,16 @@ def _union_members(type_text: str) -> list[str]:
         current += char
     members.append(current.strip())
     return members
+
+
+_PROMISE_SOURCE = re.compile(r"^(?:Argument of type|Type) 'Promise<")
+
+
+def _await_hint(d: Diagnostic) -> Diagnostic:
+    """A Promise where a value is expected says so, as TypeScript does for most such errors."""
+    if _PROMISE_SOURCE.match(d.message) and _AWAIT_HINT not in d.message:
+        return msgspec.structs.replace(d, message=f"{d.message}\n  {_AWAIT_HINT}")
+    return d
 
 
 def _misuses_result(finding: Finding) -> bool:
@@ -374,7 +384,8 @@ class Declared:
     checked: str
     """The declarations as checked: a parameter typed ``{}`` (a tool without arguments)
     is ``{ [k: string]: never }``, since ``{}`` accepts any non-null value in TypeScript
-    while the host refuses every argument."""
+    while the host refuses every argument; ``final_answer(value: unknown)`` refuses a
+    Promise (its value would be ``{}``)."""
     loose: str
     """Every declared name typed ``any``: the diagnostics that disappear against these
     come from the tools' types."""
@@ -401,7 +412,7 @@ def declared(declarations: str) -> Declared:
         loosened = _loosen(node, functions)
         pieces.append(text if loosened is None else loosened)
     return Declared(
-        checked=_close_empty_arguments(tree, encoded),
+        checked=_checked(tree, encoded),
         loose="\n".join(pieces) + "\n",
         functions=frozenset(functions),
         literal_aliases=frozenset(aliases),
@@ -414,15 +425,33 @@ _EMPTY_ARGUMENTS = tree_sitter.Query(
     " [(required_parameter type: (type_annotation (object_type) @empty))"
     " (optional_parameter type: (type_annotation (object_type) @empty))]))",
 )
+_UNKNOWN_ANSWER = tree_sitter.Query(
+    TS_LANGUAGE,
+    '(function_signature name: (identifier) @name (#eq? @name "final_answer")'
+    " parameters: (formal_parameters (required_parameter"
+    " type: (type_annotation (predefined_type) @type))) @params)",
+)
+_NO_PROMISE = "<T>(value: T & (T extends PromiseLike<unknown> ? never : unknown))"
+"""``final_answer(value: unknown)`` as checked: any value but a Promise (a missing await)."""
 
 
-def _close_empty_arguments(tree: tree_sitter.Tree, encoded: bytes) -> str:
+def _checked(tree: tree_sitter.Tree, encoded: bytes) -> str:
+    """The declarations as checked (``Declared.checked``)."""
     found = tree_sitter.QueryCursor(_EMPTY_ARGUMENTS).captures(tree.root_node).get("empty", [])
-    empty = sorted((node.start_byte, node.end_byte) for node in found if not node.named_children)
+    edits = [
+        (node.start_byte, node.end_byte, "{ [k: string]: never }")
+        for node in found
+        if not node.named_children
+    ]
+    for _, match in tree_sitter.QueryCursor(_UNKNOWN_ANSWER).matches(tree.root_node):
+        [kind] = match["type"]
+        [params] = match["params"]
+        if kind.text == b"unknown":
+            edits.append((params.start_byte, params.end_byte, _NO_PROMISE))
     pieces: list[bytes] = []
     last = 0
-    for start, end in empty:
-        pieces += [encoded[last:start], b"{ [k: string]: never }"]
+    for start, end, text in sorted(edits):
+        pieces += [encoded[last:start], text.encode()]
         last = end
     pieces.append(encoded[last:])
     return b"".join(pieces).decode("utf-8")

@@ -65,6 +65,7 @@ BLOCKING = {
     "result iterated": ("for (const x of await external_get_population({ city: 'a' })) {}", 2488),
     "result called": ("const n = await external_get_population({ city: 'a' });\nn();", 2349),
     "final_answer with a missing field": ("final_answer();", 2554),
+    "final_answer of a Promise": ("final_answer(external_get_population({ city: 'a' }));", 2345),
 }
 
 REPORTED = {
@@ -97,7 +98,7 @@ REPORTED = {
         "const w = await external_get_weather({ city: 'a' });\nconst t: string = w.temp;",
         2322,
     ),
-    "unknown data": ("const v = await external_kv_get({ key: 'k' });\nreturn v + 1;", 18046),
+    "unknown data": ("const v: unknown = JSON.parse('1');\nreturn v + 1;", 18046),
 }
 
 OFF = {
@@ -152,7 +153,24 @@ def test_loose_declarations_type_every_declared_name_any() -> None:
         "declare function external_", ""
     )
     assert {"external_get_weather", "final_answer"} <= forms.functions
-    assert "declare function external_get_settings(args?: { [k: string]: never })" in (
-        forms.checked
+
+
+def test_a_promise_given_to_final_answer_asks_for_await(checker: TypeChecker) -> None:
+    verdict = checker.check(DECLARATIONS, "final_answer(external_get_user({ user_id: 1 }));")
+    [diagnostic] = verdict.blocking
+    assert diagnostic.message.endswith("Did you forget to use 'await'?")
+    for value in (
+        "null",
+        "[1, 'a']",
+        "{ a: new Date(0) }",
+        "await external_get_user({ user_id: 1 })",
+    ):
+        assert checker.check(DECLARATIONS, f"final_answer({value});").blocking == []
+
+
+def test_a_parameter_typed_empty_object_is_checked_as_taking_nothing() -> None:
+    text = "declare function external_f(args?: {}): Promise<{}>;\n"
+    assert declared(text).checked == (
+        "declare function external_f(args?: { [k: string]: never }): Promise<{}>;\n"
     )
-    assert forms.checked.replace("{ [k: string]: never }", "{}") == DECLARATIONS
+    assert declared(DECLARATIONS).checked == DECLARATIONS  # nothing else changes
