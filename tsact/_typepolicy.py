@@ -218,7 +218,7 @@ def _decide(finding: Finding, script: _Script, declared: Declared) -> bool | Non
         return True
     if d.code in _NAME_CODES:
         return not (d.code in _TYPE_NAME_CODES and script.in_type(d))
-    if d.code in _NULLISH_CODES or (len(lines) > 1 and _NULLISH_LAST.match(lines[-1])):
+    if d.code in _NULLISH_CODES or _only_nullish(lines):
         return False
     if d.code in _UNKNOWN_CODES or any(_UNKNOWN_SOURCE.match(line) for line in lines):
         return False
@@ -230,6 +230,29 @@ def _decide(finding: Finding, script: _Script, declared: Declared) -> bool | Non
     if d.code is None:
         return True  # not from the compiler: the checker's own finding
     return None
+
+
+_PAIR = re.compile(
+    r"^(?:Type|Argument of type) '(?P<source>.*)' is not assignable to "
+    r"(?:type|parameter of type) '(?P<target>.*)'\.$"
+)
+
+
+def _only_nullish(lines: list[str]) -> bool:
+    """Whether an assignability error is only about ``null``/``undefined``.
+
+    TypeScript ends the explanation with the member that does not fit (``Type
+    'undefined' is not assignable to type 'string'``); the line before names the whole
+    source. Only nullish if every other member of that source is in the target.
+    """
+    if len(lines) < 2 or not _NULLISH_LAST.match(lines[-1]):
+        return False
+    pair = _PAIR.match(lines[-2])
+    if pair is None:
+        return False
+    target = set(_union_members(pair["target"]))
+    rest = [m for m in _union_members(pair["source"]) if m not in ("null", "undefined")]
+    return bool(rest) and all(member in target for member in rest)
 
 
 def _widened(line: str, literal_aliases: frozenset[str]) -> bool:
@@ -349,26 +372,31 @@ class _Script:
         return any(item.type in _TYPE_CONTEXTS for item in _ancestors(node))
 
     def in_declared_call(self, finding: Finding, declared: frozenset[str]) -> bool:
-        """Whether the diagnostic is a declared function passed as a value, or lies in
-        the innermost call around it is to a declared function."""
+        """Whether the diagnostic is a declared function passed as a value, or lies in the
+        arguments (or names the callee) of the innermost call around it, to a declared
+        function."""
         node = self._node(finding.diagnostic)
-        if (
-            node is not None
-            and node.type == "identifier"
-            and (node.text or b"").decode() in declared
-        ):
+        if node is None:
+            return False
+        if node.type == "identifier" and (node.text or b"").decode() in declared:
             return True
-        for item in _ancestors(node):
-            if item.type in ("call_expression", "new_expression"):
-                callee = item.child_by_field_name("function") or item.child_by_field_name(
-                    "constructor"
-                )
-                return (
-                    callee is not None
-                    and callee.type == "identifier"
-                    and (callee.text or b"").decode() in declared
-                )
+        for item in _ancestors(node.parent):
+            if item.type not in ("call_expression", "new_expression"):
+                continue
+            callee = item.child_by_field_name("function") or item.child_by_field_name("constructor")
+            arguments = item.child_by_field_name("arguments")
+            if not any(_within(node, part) for part in (callee, arguments) if part is not None):
+                continue  # the node is the whole call: the call around it decides
+            return (
+                callee is not None
+                and callee.type == "identifier"
+                and (callee.text or b"").decode() in declared
+            )
         return False
+
+
+def _within(node: tree_sitter.Node, outer: tree_sitter.Node) -> bool:
+    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
 
 
 def _ancestors(node: tree_sitter.Node | None) -> Iterable[tree_sitter.Node]:

@@ -45,6 +45,11 @@ BLOCKING = {
     "wrong argument type": ("await external_search_cities({ country: 'VN', limit: '3' });", 2322),
     "literal argument not allowed": ("await external_get_weather({ city: 'a', unit: 'k' });", 2322),
     "null argument": ("await external_get_population({ city: null });", 2322),
+    "argument of a wrong type that may also be undefined": (
+        "await external_get_population({ city: [1].find((x) => x) });",
+        2322,
+    ),
+    "a call's result as an argument": ("await external_get_user({ user_id: String(1) });", 2322),
     "positional argument": ("await external_get_population('Hue');", 2345),
     "argument to a tool that takes none": ("await external_get_settings({ a: 1 });", 2322),
     "tool as a callback": ("await Promise.all(['a'].map(external_get_population));", 2345),
@@ -153,6 +158,13 @@ def test_loose_declarations_type_every_declared_name_any() -> None:
         "declare function external_", ""
     )
     assert {"external_get_weather", "final_answer"} <= forms.functions
+
+
+def test_a_typed_final_answer_is_part_of_the_contract(checker: TypeChecker) -> None:
+    typed = Sandbox(TOOLS).declarations(output_type=int)
+    [diagnostic] = checker.check(typed, "final_answer(String(1));").blocking
+    assert diagnostic.code == 2345
+    assert checker.check(typed, "final_answer([1].find((x) => x));").blocking == []
 
 
 def test_a_promise_given_to_final_answer_asks_for_await(checker: TypeChecker) -> None:
