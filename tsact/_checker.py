@@ -128,13 +128,18 @@ class CheckTimeout(CheckerError):
     """The check took longer than its time limit; the server was killed."""
 
 
-_warned = False
+class _Unconfinable(CheckerError):
+    """Landlock is there, but deno did not start under it."""
+
+
+LAUNCH_FAILED = 126
+EXEC_FAILED = 127
+_warned: set[str] = set()
 
 
 def _warn_unconfined(reason: str) -> None:
-    global _warned
-    if not _warned:
-        _warned = True
+    if reason not in _warned:
+        _warned.add(reason)
         warnings.warn(
             f"tsact: the type checker runs without Landlock ({reason}): it is not kept "
             "from reading host files",
@@ -231,7 +236,14 @@ class TypeChecker:
                 self._finalizer()  # a dead server's temp directory
             self._opened = set()
             self._warm = set()
-            self._start()
+            try:
+                self._start()
+            except _Unconfinable as exc:
+                if self._finalizer is not None:
+                    self._finalizer()
+                self._confine = False  # degrade, loudly, rather than never check
+                _warn_unconfined(str(exc))
+                self._start()
         deadline = time.monotonic() + START_TIMEOUT_S
         for uri, text in (("script.ts", declarations), ("loose.ts", loose)):
             if text is not None and (uri, text) not in self._warm:
@@ -343,10 +355,12 @@ class TypeChecker:
             )
         except CheckTimeout:
             raise CheckerError("the type checker did not start in time") from None
-        except CheckerError as exc:
-            code = process.poll()
-            if code == 126 and self.confined:
-                raise CheckerError("the type checker could not be confined (Landlock)") from exc
+        except CheckerError:
+            if self.confined and _exit_code(process) in (LAUNCH_FAILED, EXEC_FAILED):
+                raise _Unconfinable(
+                    f"the launcher exited with {process.returncode}: deno cannot run in the "
+                    "paths it may read (libraries outside /lib and /usr/lib?)"
+                ) from None
             raise
         self._notify("initialized", {})
 
@@ -433,6 +447,14 @@ class TypeChecker:
             result = [self._settings if item.get("section") == "deno" else {} for item in items]
         with contextlib.suppress(CheckerError):
             self._send({"jsonrpc": "2.0", "id": message["id"], "result": result})
+
+
+def _exit_code(process: subprocess.Popen[bytes]) -> int | None:
+    """The exit code of a server that stopped answering (given a second to exit)."""
+    try:
+        return process.wait(timeout=1)
+    except subprocess.TimeoutExpired:
+        return None
 
 
 def _exited(process: subprocess.Popen[bytes]) -> bool:

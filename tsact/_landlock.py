@@ -133,9 +133,13 @@ def main(argv: list[str]) -> None:
     try:
         restrict(paths["--read"], paths["--write"], paths["--exec"])
     except OSError as exc:
-        sys.stderr.write(f"tsact: cannot confine the type checker: {exc}\n")
+        sys.stderr.write(f"tsact: cannot confine {program[0]}: {exc}\n")
         sys.exit(126)
-    os.execv(program[0], program)
+    try:
+        os.execv(program[0], program)
+    except OSError as exc:
+        sys.stderr.write(f"tsact: cannot run {program[0]} confined: {exc}\n")
+        sys.exit(127)
 
 
 if __name__ == "__main__":

@@ -124,7 +124,7 @@ def test_without_landlock_the_checker_still_works_and_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(_landlock, "abi_version", lambda: 0)
-    monkeypatch.setattr(_checker, "_warned", False)
+    monkeypatch.setattr(_checker, "_warned", set())
     checker = TypeChecker(find_deno())
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -134,5 +134,27 @@ def test_without_landlock_the_checker_still_works_and_says_so(
         assert checker.confined is False
         [warning] = [w for w in caught if issubclass(w.category, RuntimeWarning)]
         assert "without Landlock" in str(warning.message)
+    finally:
+        checker.close()
+
+
+@needs_landlock
+def test_a_deno_that_cannot_start_confined_runs_unconfined_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deno whose files lie outside what the launcher allows (here a shell wrapper, whose
+    interpreter it may not execute) is started again without Landlock, with a warning."""
+    monkeypatch.setattr(_checker, "_warned", set())
+    wrapper = tmp_path / "deno"
+    wrapper.write_text(f'#!/bin/sh\nexec "{find_deno()}" "$@"\n')
+    wrapper.chmod(0o755)
+    checker = TypeChecker(wrapper)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert checker.check("", "return 1;").blocking == []
+        assert checker.confined is False
+        [warning] = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+        assert "the launcher exited with 127" in str(warning.message)
     finally:
         checker.close()
