@@ -7,7 +7,7 @@ each run yields an ``ExecutionRecord`` that reads and writes as stable JSON.
 
 from typing import TYPE_CHECKING, Any
 
-from ._checker import CheckerError
+from ._checker import CheckerError, CheckTimeout
 from ._deno import DenoNotFound
 from ._events import (
     ApprovalRequest,
@@ -54,6 +54,7 @@ __all__ = [
     "AgentStep",
     "ApprovalRequest",
     "CheckerError",
+    "CheckTimeout",
     "ConsoleEntry",
     "ConsoleEvent",
     "DenoNotFound",
