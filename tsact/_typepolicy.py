@@ -4,27 +4,32 @@ A refusal costs the model a turn, so a diagnostic blocks only when it predicts t
 the run fails or breaks the tools' contract; TypeScript's strictness about the
 script's own values does not. The rules, in order:
 
-- Off (compiler options, :data:`COMPILER_OPTIONS`): implicit ``any`` (``function
-  add(a, b)``, ``const counts = {}; counts[w]``), ``unknown`` catch variables,
-  implicit ``this``, uninitialised class fields, function-parameter variance.
+- Off: implicit ``any`` and the rest of the 7xxx family (``function add(a, b)``,
+  ``const counts = {}; counts[w]``, unused labels) are dropped; ``unknown`` catch
+  variables, implicit ``this``, uninitialised class fields and parameter variance are
+  turned off in :data:`COMPILER_OPTIONS`.
 - Blocking, wherever they are: a name that does not exist at run time (an unknown
   tool, an undefined variable, a type used as a value, a ``const`` assigned, a
   ``let`` redeclared or used before its declaration), a global the sandbox removes,
-  a Promise used as a value (TypeScript asks "did you forget to use 'await'?"), and
-  grammar errors the runtime rejects too.
+  a Promise used as a value (TypeScript asks "did you forget to use 'await'?"),
+  grammar errors the runtime rejects too, and anything after the script's end.
 - Reported only: anything that exists only because a value may be ``null`` or
-  ``undefined`` (``.find()``, ``str.match(re)[1]``), or is ``unknown``, or is a
-  property missing from only some members of a union; names missing in type
-  positions (types are erased); TypeScript-only grammar rules.
+  ``undefined`` (``.find()``, ``str.match(re)[1]``), or is ``unknown``; a property
+  missing from some members of a union, or from ``{}``; a widened literal (``let
+  unit = "f"`` is a ``string``); names missing in type positions (types are erased);
+  TypeScript-only grammar rules.
 - Everything else is blocking only if it involves the tools' declarations: the
   same script is checked a second time against *loose* declarations, where every
   declared name (tool, type, ``ToolError``, ``final_answer``) is ``any``. A
   diagnostic that disappears there, and is either in the arguments of a call to a
   declared function (wrong, missing or extra argument; wrong type; positional
-  argument) or a misuse of a typed result (a field it does not have, a literal it
+  argument) or a misuse of a typed value (a field it does not have, a literal it
   can never equal, iterating or calling what it is not), is a contract bug. The
   rest (the script's own annotations, a lib call's strict parameter types, the
   script's own objects) is reported.
+
+The declarations are checked as written, except where TypeScript would accept what
+the host refuses (:attr:`Declared.checked`).
 """
 
 from __future__ import annotations
@@ -78,6 +83,7 @@ REMOVED_GLOBAL_MARKER = "is not available in the tsact sandbox"
 """In the type of every removed global's shadow, so its use is recognised."""
 
 _OFF = frozenset(range(7000, 8000))
+"""Implicit ``any`` and its family (unused labels, missing returns): dropped."""
 """Implicit ``any`` and its family (unused labels, missing returns): dropped."""
 _NAME_CODES = frozenset(
     {
