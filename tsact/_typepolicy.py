@@ -110,6 +110,7 @@ _TS_ONLY_GRAMMAR = frozenset(
         1016,  # required parameter after an optional one
         1064,  # an async function's return type must be Promise<T>
         1117,  # duplicate keys in an object literal
+        1166,  # computed names of class fields
         1169,  # computed property names in interfaces
         1170,  # computed property names in type literals
         1196,  # catch variable annotation other than any/unknown
@@ -233,6 +234,8 @@ def _decide(finding: Finding, script: _Script, declared: Declared) -> bool | Non
     subject = _subject_type(d.code, lines[0])
     if subject is not None and (_is_union(subject) or subject in _SHAPELESS):
         return False  # the script may know which member it has; or nothing is known
+    if d.code in _PROPERTY_CODES and subject is not None and _is_array_or_primitive(subject):
+        return True  # `rows.lenght`, `n.toUpperCase()`: these shapes hold no other fields
     if d.code is None:
         return True  # not from the compiler: the checker's own finding
     return None
@@ -259,6 +262,33 @@ def _only_nullish(lines: list[str]) -> bool:
     target = set(_union_members(pair["target"]))
     rest = [m for m in _union_members(pair["source"]) if m not in ("null", "undefined")]
     return bool(rest) and all(member in target for member in rest)
+
+
+_PRIMITIVE = re.compile(
+    r'^(?:string|number|boolean|bigint|true|false|"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)$'
+)
+
+
+def _is_array_or_primitive(type_text: str) -> bool:
+    """Whether a printed type is an array, a tuple or a primitive (not a union)."""
+    text = type_text.removeprefix("readonly ")
+    return bool(
+        _PRIMITIVE.match(text)
+        or (text.endswith("[]") and _balanced(text[:-2]))
+        or (text.startswith("[") and text.endswith("]") and _balanced(text[1:-1]))
+        or (text.startswith(("Array<", "ReadonlyArray<")) and text.endswith(">"))
+    )
+
+
+def _balanced(text: str) -> bool:
+    """Whether brackets close within ``text`` (``A[]`` vs the tail of ``(A | B)[]``)."""
+    depth = 0
+    for char in text:
+        depth += char in "([{<"
+        depth -= char in ")]}>"
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _widened(line: str, literal_aliases: frozenset[str]) -> bool:

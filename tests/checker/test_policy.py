@@ -67,6 +67,15 @@ BLOCKING = {
         "switch (w.conditions) { case 'fog': break; }",
         2678,
     ),
+    "field an array of results lacks": (
+        "const l = await external_fetch_logs();\nconst g = Object.groupBy(l, (x) => x.service);\n"
+        "return g.auth.lenght;",
+        2551,
+    ),
+    "field a number lacks": (
+        "const n = await external_get_population({ city: 'a' });\nn.length;",
+        2339,
+    ),
     "result iterated": ("for (const x of await external_get_population({ city: 'a' })) {}", 2488),
     "result called": ("const n = await external_get_population({ city: 'a' });\nn();", 2349),
     "final_answer with a missing field": ("final_answer();", 2554),
@@ -94,6 +103,7 @@ REPORTED = {
     ),
     "own annotation": ("const n: number = 'x';", 2322),
     "own expando object": ("const o = { a: 1 };\no.b = 2;", 2339),
+    "a builtin newer than the lib": ("return Iterator.concat([1], [2]).toArray();", 2339),
     "lib call strictness": ("return parseInt(5);", 2345),
     "own helper arity": ("function f(a, b) { return b ? a : 0; }\nreturn f(1);", 2554),
     "type name in a type": ("const rows: Row[] = [];\nreturn rows;", 2304),
