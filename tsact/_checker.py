@@ -15,8 +15,9 @@ What the checker may see is bounded three ways:
   at its end, so a script that closes the function (``}`` ... ``{``) gets an error
   there, and every diagnostic after the script counts as the script's;
 - the server runs under Landlock (``_landlock``): it can read its own binary, the
-  system's shared libraries and its private directory, nothing else, and cannot
-  connect anywhere. Where Landlock is unavailable it runs unconfined, with a warning.
+  system's shared libraries, its own /proc entry and its private directory, nothing
+  else, and cannot connect anywhere. Where Landlock is unavailable it runs unconfined,
+  with a warning.
 
 Each check has a deadline: past it the server is killed (the next check starts a new
 one) and ``CheckTimeout`` is raised. Start-up and warm-up have their own, longer one.
@@ -111,13 +112,9 @@ LIBRARY_DIRS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64")
 """Read and execute for the dynamic loader and deno's shared libraries."""
 SYSTEM_READS = (
     "/etc/ld.so.cache",
-    "/dev/urandom",
-    "/dev/null",
-    "/proc/self",  # opened by the launcher: the pid deno keeps across exec
-    "/sys/devices/system/cpu",
-    "/sys/fs/cgroup",
+    "/proc/self",  # opened by the launcher: the pid deno keeps across exec; V8 needs it
 )
-"""Other paths the server reads: the loader's cache, entropy, its own /proc, CPU counts."""
+"""The other paths the server may read: the loader's index of libraries, its own /proc."""
 
 
 class CheckerError(RuntimeError):
