@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 import deno  # noqa: E402
 import tree_sitter  # noqa: E402
 
+from tsact._deno import runtime_dir  # noqa: E402
 from tsact._fuel import (  # noqa: E402
     DEFAULT_TICK,
-    METER_JS,
     TS_LANGUAGE,
     apply_insertions,
     fuel_insertions,
@@ -39,6 +39,14 @@ from tsact._fuel import (  # noqa: E402
     syntax_errors,
 )
 from tsact._script import prepare  # noqa: E402
+
+# The runtime's meter, as the tests bind it: ``__tsact_fuel_meter(budget, onExhausted, chunk?)``
+# returns the object the wrapper binds as ``__tsact_meter`` (``chunk`` is lowered to test
+# refills).
+METER_IMPORT = (
+    "import { createFuelMeter as __tsact_fuel_meter } from "
+    f"{json.dumps((runtime_dir() / 'fuel_meter.ts').as_uri())};\n"
+)
 
 SCRIPT_200 = ROOT / "tests" / "fuel" / "orchestration_script.ts"
 DENO_FLAGS = ["--no-config", "--no-prompt", "--v8-flags=--disallow-code-generation-from-strings"]
@@ -67,7 +75,7 @@ LOOPS = {
 }
 
 RUNNER = (
-    METER_JS
+    METER_IMPORT
     + """import main from "./script.ts";
 const meter = __tsact_fuel_meter(1e12, null);
 const t0 = performance.now();

@@ -1,36 +1,44 @@
 /**
- * Messages between the supervisor (trusted, main isolate) and the worker
- * (untrusted script, `permissions: "none"`). They travel by `postMessage`
- * only; the host never sees them, it sees the JSON-RPC frames the supervisor
- * builds from them (see `supervisor.ts`).
+ * What the supervisor and the worker exchange, and the host's `start` frame.
+ *
+ * The only message is the channel's buffer (`ring.ts`), posted once as the
+ * worker boots, before any script exists; everything else travels over the
+ * channel as JSON-RPC lines, the host's `start` frame first.
  *
  * @module
  */
 
-/** Settings the host sends in its `start` frame and the supervisor forwards. */
+/** Settings the host sends in its `start` frame, the first line on the channel. */
 export interface StartParams {
   /** The wrapped user module as a `data:application/typescript;base64,` URL. */
   module: string;
   /** Largest JSON text of the script's result or of one call's arguments, in bytes. */
   maxResultBytes: number;
-  /**
-   * Console text kept per execution. A console line over half of it (the
-   * host's per-line cap) is cut to that many UTF-8 bytes before it is sent; an
-   * error's name, message and stack share that cap (at least 64 KiB).
-   */
-  maxOutputBytes: number;
+  /** The most UTF-8 bytes of one console line; longer lines are cut to it. */
+  lineCap: number;
+  /** The most UTF-8 bytes of an error's name, message and stack together. */
+  errorCap: number;
+  /** Deepest nesting of arrays and objects in a result or in arguments. */
+  maxJsonDepth: number;
   /** Fuel budget, or null when metering is off. */
   fuel: number | null;
   /** Fuel charged for every tool call. */
   fuelPerToolCall: number;
   /** Tool names; each becomes a global `external_<name>`. */
   tools: string[];
+  /**
+   * In a session: the JSON text of an object holding the variables carried in
+   * (the wrapper declares them), and the most UTF-8 bytes of JSON the
+   * variables carried out may take. Null outside a session.
+   */
+  session: { carried: string; maxStateBytes: number } | null;
 }
 
-/** Supervisor -> worker. */
-export type ToWorker =
-  | { t: "start"; params: StartParams }
-  | { t: "reply"; line: string };
+/** Supervisor -> worker, once, at boot. */
+export interface ChannelMessage {
+  t: "channel";
+  channel: SharedArrayBuffer;
+}
 
 /** The error a script ended with, before the host maps it to the user's lines. */
 export interface ScriptError {
@@ -39,21 +47,3 @@ export interface ScriptError {
   message: string;
   stack: string | null;
 }
-
-/** Worker -> supervisor. */
-export type FromWorker =
-  | { t: "call"; id: number; name: string; args: string }
-  | { t: "console"; level: string; text: string }
-  | {
-    t: "final";
-    ok: true;
-    result: string;
-    finalAnswer: boolean;
-    fuelUsed: number | null;
-  }
-  | {
-    t: "final";
-    ok: false;
-    error: ScriptError;
-    fuelUsed: number | null;
-  };

@@ -3,34 +3,46 @@
  *
  * Started as `deno run ... bundled/supervisor.js <socket path> <worker path>`
  * with permission to read the worker's file and to connect to one unix socket,
- * nothing else. It reads the worker's code and starts the untrusted Worker
- * (`permissions: "none"`) from a blob, so the worker never needs to read a
- * file, and connects to the host at the same time. Once connected it revokes
- * its own permissions; the host's `start` frame goes to the worker at once
- * (a message posted before the worker has loaded waits for it). From then on
- * it relays: worker messages become JSON-RPC frames to the host, host frames
- * go to the worker.
+ * nothing else. It starts the untrusted Worker (`permissions: "none"`) from a
+ * blob of the worker's code, so the worker never reads a file, and connects to
+ * the host at the same time; once connected it revokes its own permissions.
  *
  * Wire format: JSON-RPC 2.0, one object per line (UTF-8, `\n`-terminated;
  * JSON text never holds a raw newline). Methods: `start` (host ->), and
  * `started`, `tool_call`, `console`, `final` (-> host). The process's own
  * stdout/stderr are never part of the protocol.
  *
+ * The one message the two exchange is the channel's SharedArrayBuffer
+ * (`ring.ts`), posted as the Worker is made. From then on the supervisor copies
+ * bytes: the host's lines (its `start` frame, then tool replies) from the
+ * socket into the channel, and the worker's frames from the channel to the
+ * socket. It never parses them; the worker splits the host's lines and writes
+ * whole frames. It ends the process once the worker has written its final
+ * frame and the frame has left, or reports the worker's crash itself.
+ *
  * @module
  */
 /// <reference lib="deno.ns" />
 /// <reference lib="deno.window" />
-import type { FromWorker, StartParams, ToWorker } from "./messages.ts";
+import type { ChannelMessage } from "./messages.ts";
+import {
+  changed,
+  createBuffer,
+  isDone,
+  openChannel,
+  pending,
+  position,
+  readAll,
+  writeSome,
+} from "./ring.ts";
 
 const [socketPath, workerPath] = Deno.args;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+/** What a crash report's message keeps, in characters. */
+const CRASH_MESSAGE_CHARS = 16 * 1024;
 
 // This module never awaits at the top level, so the worker's handlers (below) are
-// set before any message can arrive: a message that finds no handler is dropped,
-// and awaiting the connection first lost the worker's first message when the
-// connect was slower than the worker's start (a hang until the timeout, seen under
-// load).
+// set before any event can arrive.
 const worker = new Worker(
   URL.createObjectURL(
     new Blob([Deno.readTextFileSync(workerPath)], {
@@ -40,9 +52,20 @@ const worker = new Worker(
   { type: "module", name: "tsact-script", deno: { permissions: "none" } },
 );
 const connecting = Deno.connect({ transport: "unix", path: socketPath });
+const channel = openChannel(createBuffer());
+const hello: ChannelMessage = { t: "channel", channel: channel.buffer };
+worker.postMessage(hello); // waits for the worker to load; it arrives before any script
 
 let writing: Promise<void> = Promise.resolve();
-let finalSent = false;
+/** The last byte sent to the host did not end a line (a frame is partly sent). */
+let midLine = false;
+/** The supervisor's own final frame, once the worker crashed. */
+let crash: string | null = null;
+let wakePump: () => void = () => {};
+
+function exit(): never {
+  Deno.exit(0);
+}
 
 async function writeAll(bytes: Uint8Array): Promise<void> {
   const connection = await connecting;
@@ -52,34 +75,10 @@ async function writeAll(bytes: Uint8Array): Promise<void> {
   }
 }
 
-/**
- * A `\uD800`-`\uDFFF` escape that JSON.stringify wrote for a lone surrogate (a pair is
- * written as the character itself), not preceded by an escaping backslash. JSON allows
- * such text but it is not Unicode: the host would refuse the frame.
- */
-const LONE_SURROGATE = /(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}/g;
-
-/** Queue one frame; frames leave in the order they were sent. */
-function send(frame: string): Promise<void> {
-  if (frame.includes("\\u")) frame = frame.replace(LONE_SURROGATE, "$1\\ufffd");
-  const bytes = encoder.encode(frame + "\n");
+/** Queue bytes for the host; they leave in the order they were queued. */
+function write(bytes: Uint8Array): Promise<void> {
   writing = writing.then(() => writeAll(bytes)).catch(() => exit());
   return writing;
-}
-
-function exit(): never {
-  Deno.exit(0);
-}
-
-function toWorker(message: ToWorker): void {
-  worker.postMessage(message);
-}
-
-async function sendFinal(frameParams: string): Promise<void> {
-  if (finalSent) return;
-  finalSent = true;
-  await send(`{"jsonrpc":"2.0","method":"final","params":${frameParams}}`);
-  exit();
 }
 
 /** Drop every permission: from here on this process can only use its open socket. */
@@ -89,94 +88,73 @@ function revokeAll(): void {
   }
 }
 
-function isSafeJsonText(value: unknown): value is string {
-  return typeof value === "string" && !value.includes("\n");
-}
-
-worker.onmessage = (event: MessageEvent<FromWorker>) => {
-  const message = event.data;
-  if (finalSent) return;
-  switch (message.t) {
-    case "call":
-      if (!isSafeJsonText(message.args)) return;
-      send(
-        `{"jsonrpc":"2.0","id":${
-          Number(message.id)
-        },"method":"tool_call","params":{"name":${
-          JSON.stringify(String(message.name))
-        },"args":${message.args}}}`,
-      );
-      return;
-    case "console":
-      send(
-        `{"jsonrpc":"2.0","method":"console","params":${
-          JSON.stringify({
-            level: String(message.level),
-            text: String(message.text),
-          })
-        }}`,
-      );
-      return;
-    case "final":
-      if (message.ok) {
-        if (!isSafeJsonText(message.result)) return;
-        sendFinal(
-          `{"status":"ok","result":${message.result},"final_answer":${
-            message.finalAnswer === true
-          },"fuel_used":${JSON.stringify(message.fuelUsed ?? null)}}`,
-        );
-      } else {
-        sendFinal(JSON.stringify({
-          status: "error",
-          error: message.error,
-          fuel_used: message.fuelUsed ?? null,
-        }));
-      }
-      return;
+/** Copy the worker's frames to the host until its final frame has left. */
+async function pump(): Promise<void> {
+  while (true) {
+    const bytes = readAll(channel.out);
+    if (bytes !== null) {
+      midLine = bytes[bytes.length - 1] !== 10;
+      await write(bytes);
+      continue;
+    }
+    if (isDone(channel)) {
+      await writing;
+      exit();
+    }
+    if (crash !== null) {
+      await write(encoder.encode((midLine ? "\n" : "") + crash));
+      exit();
+    }
+    const wake = changed(channel.out, "head", position(channel.out, "head"));
+    if (wake === null || pending(channel.out) > 0) continue;
+    await Promise.race([
+      wake,
+      new Promise<void>((resolve) => wakePump = resolve),
+    ]);
   }
-};
+}
 
 worker.onerror = (event: ErrorEvent) => {
   event.preventDefault();
-  sendFinal(JSON.stringify({
-    status: "error",
-    error: {
-      kind: "runtime",
-      name: "Error",
-      message: String(event.message),
-      stack: null,
-    },
-    fuel_used: null,
-  }));
+  if (crash !== null) return;
+  crash = `{"jsonrpc":"2.0","method":"final","params":${
+    JSON.stringify({
+      status: "error",
+      error: {
+        kind: "runtime",
+        name: "Error",
+        message: String(event.message).slice(0, CRASH_MESSAGE_CHARS),
+        stack: null,
+      },
+      fuel_used: null,
+    })
+  }}\n`;
+  wakePump();
 };
 
-/** Read host frames: the first is `start`, the rest are tool replies. */
+/** Copy host bytes into the channel, waiting while the worker has not read it. */
+async function feed(bytes: Uint8Array): Promise<void> {
+  let from = 0;
+  while (from < bytes.length) {
+    const written = writeSome(channel.in, bytes, from);
+    if (written === 0) {
+      const wake = changed(channel.in, "tail", position(channel.in, "tail"));
+      if (wake !== null) await wake;
+    }
+    from += written;
+  }
+}
+
+/** Copy the host's bytes into the channel (the worker splits them into lines). */
 async function readHost(): Promise<void> {
   const connection = await connecting;
   revokeAll();
-  const buffer = new Uint8Array(1 << 16);
-  let started = false;
-  let pendingText = "";
+  pump().catch(() => exit());
+  const buffer = new Uint8Array(1 << 20);
   while (true) {
     const n = await connection.read(buffer);
     if (n === null) exit();
-    pendingText += decoder.decode(buffer.subarray(0, n), { stream: true });
-    let newline = pendingText.indexOf("\n");
-    while (newline >= 0) {
-      const line = pendingText.slice(0, newline);
-      pendingText = pendingText.slice(newline + 1);
-      if (!started) {
-        started = true;
-        toWorker({
-          t: "start",
-          params: JSON.parse(line).params as StartParams,
-        });
-        send('{"jsonrpc":"2.0","method":"started","params":{}}');
-      } else {
-        toWorker({ t: "reply", line });
-      }
-      newline = pendingText.indexOf("\n");
-    }
+    await feed(buffer.subarray(0, n));
   }
 }
 

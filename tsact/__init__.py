@@ -3,8 +3,14 @@
 Tools declared with pydantic become ``external_*`` functions; a script runs in a
 fresh Deno process with every permission denied and time, fuel and memory limits;
 each run yields an ``ExecutionRecord`` that reads and writes as stable JSON.
+
+tsact logs to the ``tsact`` logger (``tsact.process``, ``tsact.agent``...): debug
+messages when a sandbox process is spawned and killed, a model request is sent and
+answered, a run starts and ends. It is silent until you configure logging, e.g.
+``logging.basicConfig()`` and ``logging.getLogger("tsact").setLevel(logging.DEBUG)``.
 """
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from ._checker import CheckerError, CheckTimeout
@@ -18,22 +24,30 @@ from ._events import (
 )
 from ._limits import Limits
 from ._record import (
+    FORMAT,
     ConsoleEntry,
     Diagnostic,
+    DroppedName,
     ErrorInfo,
     ExecutionRecord,
+    KeptVariable,
+    NewerFormat,
+    SessionState,
     Timings,
     ToolCallRecord,
     Versions,
     record_json_schema,
 )
 from ._sandbox import Sandbox
+from ._session import Session
 from ._toolbox import Toolbox
 from ._tools import Tool, ToolDefinitionError, ToolError, as_tools, tool
 from ._version import __version__
 
 if TYPE_CHECKING:
     from .agent import Agent, AgentEvent, AgentRun, AgentStep, Usage, agent_run_json_schema
+
+logging.getLogger("tsact").addHandler(logging.NullHandler())
 
 _AGENT_NAMES = {"Agent", "AgentEvent", "AgentRun", "AgentStep", "Usage", "agent_run_json_schema"}
 
@@ -49,34 +63,40 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Agent",
+    "agent_run_json_schema",
     "AgentEvent",
     "AgentRun",
     "AgentStep",
     "ApprovalRequest",
+    "as_tools",
     "CheckerError",
     "CheckTimeout",
     "ConsoleEntry",
     "ConsoleEvent",
     "DenoNotFound",
     "Diagnostic",
+    "DroppedName",
     "ErrorInfo",
     "ExecutionEvent",
     "ExecutionRecord",
+    "FORMAT",
+    "KeptVariable",
     "Limits",
+    "NewerFormat",
+    "record_json_schema",
     "Sandbox",
+    "Session",
+    "SessionState",
     "Timings",
     "Tool",
+    "tool",
+    "Toolbox",
     "ToolCallFinished",
     "ToolCallRecord",
     "ToolCallStarted",
     "ToolDefinitionError",
     "ToolError",
-    "Toolbox",
     "Usage",
-    "Versions",
     "__version__",
-    "agent_run_json_schema",
-    "as_tools",
-    "record_json_schema",
-    "tool",
+    "Versions",
 ]

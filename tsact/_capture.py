@@ -45,3 +45,27 @@ class HeadTail:
         if self.omitted:
             return f"{head}\n[... {self.omitted} bytes omitted ...]\n{tail}"
         return head + tail
+
+
+def omitted_marker(size: int, limit_name: str) -> str:
+    """What a record keeps in place of a value left out: its size and the limit."""
+    return f"[... {size} bytes omitted: {limit_name} ...]"
+
+
+class ToolDataBudget:
+    """Keeps tool-call arguments and results in the record up to a byte budget.
+
+    Sizes are those of the frames the values crossed in (already known: nothing is
+    encoded again). Past the budget a value is replaced by a marker, and the host
+    holds no copy of it once its call has been answered.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._left = limit
+
+    def keep(self, value: object, size: int) -> object:
+        """``value`` if its ``size`` fits what is left, else a marker saying what went."""
+        if value is None or size <= self._left:
+            self._left -= size
+            return value
+        return omitted_marker(size, "max_tool_data_bytes")

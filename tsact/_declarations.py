@@ -107,14 +107,23 @@ def _schemas(toolbox: Toolbox, output_type: Any) -> dict[Hashable, dict[str, Any
         if item.input_schema_override is None:
             assert item.input_model is not None
             inputs.append(((index, "args"), "validation", TypeAdapter(item.input_model)))
-        inputs.append(((index, "result"), "serialization", item.output_adapter))
+        if not _own_result_schema(item):
+            inputs.append(((index, "result"), "serialization", item.output_adapter))
     if output_type is not None:
         inputs.append(("answer", "validation", TypeAdapter(output_type)))
     schemas = joint_schemas(inputs)
     for index, item in enumerate(toolbox):
         if item.input_schema_override is not None:
             schemas[(index, "args")] = dict(item.input_schema_override)
+        if _own_result_schema(item):
+            schemas[(index, "result")] = item.output_schema()
     return schemas
+
+
+def _own_result_schema(item: Tool) -> bool:
+    """Whether the tool describes its result with a JSON Schema of its own (an MCP tool's
+    ``outputSchema``) rather than with the Python type pydantic describes."""
+    return type(item).output_schema is not Tool.output_schema
 
 
 def render_declarations(toolbox: Toolbox, *, output_type: Any = None) -> str:

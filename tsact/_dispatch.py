@@ -20,12 +20,16 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import anyio
 import anyio.abc
 
+from ._capture import ToolDataBudget
 from ._channel import FrameChannel
 from ._events import Approver, ExecutionEvent, ToolCallFinished
+from ._prints import capturing_prints
 from ._record import ToolCallRecord
 from ._threads import DaemonThreadPool
 from ._tool_calls import (
@@ -44,6 +48,14 @@ TOOL_THREADS = DaemonThreadPool("tsact-tool")
 CANCELLED = "the execution ended before this tool call finished"
 
 
+@dataclass(frozen=True)
+class _Call:
+    """A call to answer: its record, and its arguments (the record may keep a marker)."""
+
+    record: ToolCallRecord
+    arguments: Any
+
+
 class ToolDispatcher:
     """Runs and answers tool calls for one execution, bounded by its concurrency."""
 
@@ -56,6 +68,7 @@ class ToolDispatcher:
         approve: Approver | None,
         emit: Callable[[ExecutionEvent], None],
         clock_ms: Callable[[], float],
+        budget: ToolDataBudget,
     ) -> None:
         self._toolbox = toolbox
         self._channel = channel
@@ -65,11 +78,13 @@ class ToolDispatcher:
         self._approve = approve
         self._emit = emit
         self._clock_ms = clock_ms
-        self._waiting: deque[ToolCallRecord] = deque()
-        self._answered: deque[tuple[ToolCallRecord, Answer, float]] = deque()  # from threads
+        self._budget = budget
+        self._waiting: deque[_Call] = deque()
+        # from threads: the call, its answer, the reply's size and the call's duration
+        self._answered: deque[tuple[ToolCallRecord, Answer, int, float, str]] = deque()
         self._running: dict[int, tuple[ToolCallRecord, float]] = {}  # by id, with start time
         self._closed = False
-        self._queue, self._queued = anyio.create_memory_object_stream[ToolCallRecord](math.inf)
+        self._queue, self._queued = anyio.create_memory_object_stream[_Call](math.inf)
         self._loop = channel.loop
 
     def start(self, group: anyio.abc.TaskGroup) -> None:
@@ -77,15 +92,16 @@ class ToolDispatcher:
         until there are ``tool_concurrency`` (a script that calls none starts none)."""
         self._group = group
 
-    def submit(self, call: ToolCallRecord) -> None:
-        """Run ``call`` now if a slot is free, else when one frees up (in order)."""
+    def submit(self, call: ToolCallRecord, arguments: Any) -> None:
+        """Run ``call`` with ``arguments`` now if a slot is free, else when one frees up
+        (in order). The record may keep a marker in place of the arguments."""
         if self._closed:
             self._cancel(call)
         elif self._free:
             self._free -= 1
-            self._run(call)
+            self._run(_Call(call, arguments))
         else:
-            self._waiting.append(call)
+            self._waiting.append(_Call(call, arguments))
 
     def close(self) -> None:
         """The execution ended: calls not answered yet are cancelled, late answers dropped."""
@@ -95,7 +111,7 @@ class ToolDispatcher:
         self.drain()  # answers already sent count, even if the loop had not seen them yet
         running = [call for call, _ in self._running.values()]
         self._running.clear()
-        for call in (*running, *self._waiting):
+        for call in (*running, *(waiting.record for waiting in self._waiting)):
             self._cancel(call)
         self._waiting.clear()
         self._queue.close()
@@ -109,10 +125,11 @@ class ToolDispatcher:
     def drain(self) -> None:
         """Record the outcomes that threads have queued (call on the event loop)."""
         while self._answered:
-            call, answer, duration_ms = self._answered.popleft()
-            self._settle(call, answer, duration_ms)
+            call, answer, size, duration_ms, printed = self._answered.popleft()
+            self._settle(call, answer, size, duration_ms, printed)
 
-    def _run(self, call: ToolCallRecord) -> None:
+    def _run(self, job: _Call) -> None:
+        call = job.record
         call.started_ms = self._clock_ms()  # a call that waited for a slot starts now
         self._running[call.id] = (call, time.perf_counter())
         tool = self._toolbox.get(call.name)
@@ -122,21 +139,33 @@ class ToolDispatcher:
             and not tool.is_async
             and not tool.requires_approval
         ):
-            self._on_thread(self._loop, call, tool)
+            self._on_thread(self._loop, job, tool)
         elif self._workers and self._group is not None:
             self._workers -= 1
-            self._group.start_soon(self._serve, call)  # a new worker, this call first
+            self._group.start_soon(self._serve, job)  # a new worker, this call first
         else:
-            self._queue.send_nowait(call)
+            self._queue.send_nowait(job)
 
-    def _settle(self, call: ToolCallRecord, answer: Answer, duration_ms: float | None) -> None:
-        """Record the outcome of a call (on the event loop) and start the next waiting one."""
+    def _settle(
+        self,
+        call: ToolCallRecord,
+        answer: Answer,
+        size: int,
+        duration_ms: float | None,
+        printed: str,
+    ) -> None:
+        """Record the outcome of a call (on the event loop) and start the next waiting one.
+
+        ``size`` is the reply's size: past the execution's tool-data budget the record
+        keeps a marker in place of the result."""
         running = self._running.pop(call.id, None)
         if running is None:
             return  # the execution ended meanwhile: the call stays cancelled
         began = running[1]
         call.duration_ms = duration_ms or round((time.perf_counter() - began) * 1000, 3)
         answer.apply(call)
+        call.printed = printed
+        call.result = self._budget.keep(call.result, size)
         self._emit(ToolCallFinished(call))
         if self._closed:
             return
@@ -145,7 +174,7 @@ class ToolDispatcher:
         else:
             self._free += 1
 
-    def _on_thread(self, loop: asyncio.AbstractEventLoop, call: ToolCallRecord, tool: Tool) -> None:
+    def _on_thread(self, loop: asyncio.AbstractEventLoop, job: _Call, tool: Tool) -> None:
         """Check, call and answer a sync tool on a pool thread.
 
         The outcome is queued before the reply is written, and the session drains
@@ -153,44 +182,48 @@ class ToolDispatcher:
         before anything the script does after it. The event loop is woken only after
         the reply is out: a sequential call has nothing else on its way.
         """
+        call, arguments = job.record, job.arguments
         began = self._running[call.id][1]
-        arguments = call.arguments
 
-        def job() -> None:
-            try:
-                validated = validated_arguments(tool, arguments)
-                if isinstance(validated, Answer):
-                    answer = validated
-                else:
-                    answer = call_on_thread(tool, validated, loop)
-                answer, frame = answer.encoded(call.id, tool.name)
-            except Exception as exc:  # the script must get an answer, whatever failed here
-                answer, frame = _unanswerable(call, exc)
+        def work() -> None:
+            with capturing_prints() as printed:
+                try:
+                    validated = validated_arguments(tool, arguments)
+                    if isinstance(validated, Answer):
+                        answer = validated
+                    else:
+                        answer = call_on_thread(tool, validated, loop)
+                    answer, frame = answer.encoded(call.id, tool.name)
+                except Exception as exc:  # the script must get an answer, whatever failed
+                    answer, frame = _unanswerable(call, exc)
             duration_ms = round((time.perf_counter() - began) * 1000, 3)
-            self._answered.append((call, answer, duration_ms))
+            self._answered.append((call, answer, len(frame), duration_ms, printed.text()))
             self._channel.send_from_thread(frame)
             with contextlib.suppress(RuntimeError):  # a closed loop: the execution is gone
                 loop.call_soon_threadsafe(self.drain)
 
-        TOOL_THREADS.submit(job)
+        TOOL_THREADS.submit(work)
 
-    async def _serve(self, first: ToolCallRecord) -> None:
+    async def _serve(self, first: _Call) -> None:
         await self._answer(first)
-        async for call in self._queued:
-            await self._answer(call)
+        async for job in self._queued:
+            await self._answer(job)
 
-    async def _answer(self, call: ToolCallRecord) -> None:
+    async def _answer(self, job: _Call) -> None:
         """Answer a call on the event loop and send the reply, unless the run ended."""
-        try:
-            answer, frame = (await self._answer_on_loop(call)).encoded(call.id, call.name)
-        except Exception as exc:  # the script must get an answer, whatever failed here
-            answer, frame = _unanswerable(call, exc)
+        call = job.record
+        with capturing_prints() as printed:
+            try:
+                answer, frame = (await self._answer_on_loop(job)).encoded(call.id, call.name)
+            except Exception as exc:  # the script must get an answer, whatever failed here
+                answer, frame = _unanswerable(call, exc)
         if call.id in self._running:
-            self._settle(call, answer, None)
+            self._settle(call, answer, len(frame), None, printed.text())
             await self._channel.send(frame)
 
-    async def _answer_on_loop(self, call: ToolCallRecord) -> Answer:
-        checked = checked_arguments(self._toolbox, call.name, call.arguments)
+    async def _answer_on_loop(self, job: _Call) -> Answer:
+        call = job.record
+        checked = checked_arguments(self._toolbox, call.name, job.arguments)
         if isinstance(checked, Answer):
             return checked
         tool, validated = checked

@@ -8,11 +8,13 @@ is then killed, reaped and its temp directory removed, however it ended
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from ._capture import HeadTail
+from ._capture import HeadTail, ToolDataBudget
 from ._channel import FrameChannel, FrameTooLarge
 from ._console import ConsoleCapture, line_cap
 from ._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
@@ -36,9 +38,13 @@ from ._events import (
 from ._limits import Limits, MiB
 from ._process import apply_rlimits, kill_group, pump, spawn, watch_memory
 from ._protocol import (
+    MAX_JSON_DEPTH,
+    CapturedState,
     ConsoleFrame,
     FinalFrame,
     ProtocolError,
+    ScriptValueError,
+    SessionStart,
     StartedFrame,
     StartFrame,
     StartParams,
@@ -48,8 +54,11 @@ from ._protocol import (
 )
 from ._record import ConsoleEntry, ErrorInfo, ExecutionRecord, Timings, ToolCallRecord, Versions
 from ._script import PreparedScript, ScriptRejected, ToolAlias, map_error, prepare
+from ._session import Session
 from ._toolbox import Toolbox
 from ._version import __version__
+
+LOGGER = logging.getLogger("tsact.process")
 
 # Memory the Deno runtime itself holds (two isolates, snapshot, compiler): the RSS
 # watchdog allows memory_mb on top of this, so memory_mb is what the script can use.
@@ -57,20 +66,28 @@ RUNTIME_ALLOWANCE_MB = 96
 EXIT_GRACE_S = 2.0
 HEAP_LIMIT_EXIT_CODES = {133, -5}  # "Reached heap limit" ends deno with SIGTRAP
 JSON_ESCAPE_GROWTH = 6  # a control character becomes \u00XX in JSON text
-ERROR_TEXT_FLOOR = 64 * 1024  # ERROR_TEXT_FLOOR in deno_runtime/worker.ts
+ERROR_TEXT_FLOOR = 64 * 1024  # the floor of error_cap; ERROR_TEXT_FLOOR in worker.ts
 FRAME_ENVELOPE = 64 * 1024  # a frame's JSON-RPC fields around its text, with room to spare
 
 
-def max_frame_bytes(limits: Limits) -> int:
+def error_cap(limits: Limits) -> int:
+    """The most UTF-8 bytes of an error's name, message and stack together."""
+    return max(line_cap(limits.max_output_bytes), ERROR_TEXT_FLOOR)
+
+
+def max_frame_bytes(limits: Limits, *, session: bool = False) -> int:
     """The longest frame a sandbox that keeps the protocol sends under ``limits``.
+
+    In a session the final frame also carries the script's variables.
 
     The worker keeps a result or one call's arguments within ``max_result_bytes`` of
     UTF-8 JSON, sent as is. It cuts a console line to ``line_cap`` bytes, and an
     error's name, message and stack to that cap (or ERROR_TEXT_FLOOR) together; JSON
     escaping can grow such text.
     """
-    text = max(line_cap(limits.max_output_bytes), ERROR_TEXT_FLOOR)
-    return max(limits.max_result_bytes, JSON_ESCAPE_GROWTH * text) + FRAME_ENVELOPE
+    text = error_cap(limits)
+    state = limits.max_state_bytes + FRAME_ENVELOPE if session else 0
+    return max(limits.max_result_bytes, JSON_ESCAPE_GROWTH * text) + state + FRAME_ENVELOPE
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,7 @@ class _Outcome:
     final_answer: bool = False
     error: ErrorInfo | None = None
     fuel_used: int | None = None
+    state: CapturedState | None = None
 
 
 @dataclass
@@ -101,10 +119,12 @@ class _Run:
     settings: ExecutionSettings
     source: str
     on_event: EventHandler | None
+    session: Session | None
     started: float = field(default_factory=time.perf_counter)
     record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     outcome: _Outcome | None = None
     console: ConsoleCapture = field(init=False)
+    tool_data: ToolDataBudget = field(init=False)
     stdout: HeadTail = field(init=False)
     stderr: HeadTail = field(init=False)
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
@@ -113,10 +133,13 @@ class _Run:
     channel: FrameChannel | None = None  # set once the sandbox connected
     race: anyio.CancelScope | None = None
     dispatcher: ToolDispatcher | None = None
+    ended_by_frame: bool = False
+    """The script's final frame concluded it: the process has nothing more to say."""
 
     def __post_init__(self) -> None:
         limit = self.settings.limits.max_output_bytes
         self.console = ConsoleCapture(limit)
+        self.tool_data = ToolDataBudget(self.settings.limits.max_tool_data_bytes)
         self.stdout = HeadTail(limit)
         self.stderr = HeadTail(limit)
 
@@ -159,7 +182,8 @@ class SpawnedSandbox:
         with anyio.CancelScope(shield=True):
             try:
                 kill_group(self.process)
-                await self.process.wait()
+                code = await self.process.wait()
+                LOGGER.debug("sandbox process %d reaped (exit %s)", self.process.pid, code)
                 await self.process.aclose()
             finally:
                 await self.listener.aclose()
@@ -200,14 +224,20 @@ async def execute(
     settings: ExecutionSettings,
     on_event: EventHandler | None = None,
     spawned: SpawnedSandbox | None = None,
+    session: Session | None = None,
+    *,
+    defer: Callable[[Callable[[], Coroutine[Any, Any, None]]], None] | None = None,
 ) -> ExecutionRecord:
     """Run one script in a fresh sandbox and return its record (never raises for the script).
 
     ``source`` must be well-formed Unicode (``well_formed``; ``Sandbox.run`` makes it so).
     ``spawned`` is a prewarmed process to use (it is closed either way); without it a
-    new one is spawned.
+    new one is spawned. With ``session``, the script starts with the session's variables
+    and leaves its own to it. With ``defer`` (the sandbox's open block), a process whose
+    script sent its final frame is killed and handed to ``defer`` to be reaped after
+    the record is returned: the kernel's teardown of a V8 process takes milliseconds.
     """
-    run = _Run(settings, source, on_event)
+    run = _Run(settings, source, on_event, session)
     limits = settings.limits
     started_at = datetime.now(UTC).isoformat(timespec="milliseconds")
     try:
@@ -218,6 +248,7 @@ async def execute(
                 max_source_bytes=limits.max_source_bytes,
                 fuel=limits.fuel is not None,
                 aliases=settings.aliases,
+                carried=session.names if session is not None else None,
             )
         except ScriptRejected as rejected:
             run.fail(rejected.kind, rejected.message, line=rejected.line, column=rejected.column)
@@ -233,7 +264,11 @@ async def execute(
             if run.channel is not None:
                 await run.channel.aclose()
             if spawned is not None:
-                await spawned.aclose()
+                if defer is not None and run.ended_by_frame:
+                    kill_group(spawned.process)
+                    defer(spawned.aclose)
+                else:
+                    await spawned.aclose()
     if run.dispatcher is not None:
         run.dispatcher.close()  # the outcome closed it, unless the session began after it
     return _build_record(run, started_at)
@@ -260,6 +295,8 @@ async def _supervise(
             race.start_soon(_exit_guard, run, process)
             race.start_soon(_session, run, script, listener, race)
         kill_group(process)
+        if run.ended_by_frame:  # nothing more worth reading: do not wait for the exit
+            output.cancel_scope.cancel()
 
 
 async def _deadline(run: _Run) -> None:
@@ -310,7 +347,9 @@ async def _session(
 ) -> None:
     limits = run.settings.limits
     stream = await listener.accept()
-    channel = FrameChannel(stream, max_frame_bytes=max_frame_bytes(limits))
+    channel = FrameChannel(
+        stream, max_frame_bytes=max_frame_bytes(limits, session=run.session is not None)
+    )
     run.channel = channel
     run.dispatcher = ToolDispatcher(
         run.settings.toolbox,
@@ -319,16 +358,24 @@ async def _session(
         approve=run.settings.approve,
         emit=run.emit,
         clock_ms=run.now_ms,
+        budget=run.tool_data,
     )
     run.dispatcher.start(race)
     start = StartFrame(
         params=StartParams(
             module=script.module_url,
             max_result_bytes=limits.max_result_bytes,
-            max_output_bytes=limits.max_output_bytes,
+            line_cap=line_cap(limits.max_output_bytes),
+            error_cap=error_cap(limits),
+            max_json_depth=MAX_JSON_DEPTH,
             fuel=limits.fuel,
             fuel_per_tool_call=limits.fuel_per_tool_call,
             tools=run.settings.toolbox.names,
+            session=None
+            if run.session is None
+            else SessionStart(
+                carried=run.session.carried_json(), max_state_bytes=limits.max_state_bytes
+            ),
         )
     )
     try:
@@ -346,6 +393,9 @@ async def _session(
             except ProtocolError as exc:
                 run.fail("internal", str(exc))
                 break
+            except ScriptValueError as exc:
+                run.fail(exc.kind, str(exc))
+                break
             run.dispatcher.drain()  # calls answered before this frame end before it
             if isinstance(frame, ToolCallFrame):
                 if len(run.tool_calls) >= limits.max_tool_calls:
@@ -355,15 +405,18 @@ async def _session(
                         "tool calls",
                     )
                     break
+                arguments = frame.params.args
                 call = ToolCallRecord(
                     id=frame.id,
                     name=frame.params.name,
-                    arguments=frame.params.args,
+                    arguments=run.tool_data.keep(arguments, len(line)),
                     started_ms=run.now_ms(),
                 )
+                del frame, line  # the call holds the arguments until it is answered
                 run.tool_calls.append(call)
                 run.emit(ToolCallStarted(call))
-                run.dispatcher.submit(call)
+                run.dispatcher.submit(call, arguments)
+                del arguments
             elif isinstance(frame, ConsoleFrame):
                 entry = ConsoleEntry(
                     level=frame.params.level, text=frame.params.text, t_ms=run.now_ms()
@@ -379,12 +432,14 @@ async def _session(
 
 def _finish(run: _Run, script: PreparedScript, frame: FinalFrame) -> None:
     params = frame.params
+    run.ended_by_frame = run.outcome is None
     if params.status == "ok":
         run.conclude(
             _Outcome(
                 result=params.result,
                 final_answer=params.final_answer,
                 fuel_used=params.fuel_used,
+                state=params.state,
             )
         )
         return
@@ -396,8 +451,8 @@ def _finish(run: _Run, script: PreparedScript, frame: FinalFrame) -> None:
     kind = payload.kind if payload.kind in _SCRIPT_KINDS else "runtime"
     name = payload.name or None
     message = mapped.message
-    if name and kind in ("runtime", "memory") and not message.startswith(name):
-        message = f"{name}: {message}"
+    if name and kind == "runtime" and not message.startswith(name):
+        message = f"{name}: {message}" if message else name
     run.conclude(
         _Outcome(
             error=ErrorInfo(
@@ -409,11 +464,13 @@ def _finish(run: _Run, script: PreparedScript, frame: FinalFrame) -> None:
                 stack=mapped.stack,
             ),
             fuel_used=params.fuel_used,
+            state=params.state,
         )
     )
 
 
-_SCRIPT_KINDS = {"syntax", "runtime", "tool", "fuel", "memory", "limit"}
+_SCRIPT_KINDS = {"syntax", "runtime", "tool", "fuel", "limit", "internal"}
+"""Kinds the worker reports; the host alone observes timeouts, memory and cancellation."""
 
 
 def _versions(settings: ExecutionSettings) -> Versions:
@@ -455,6 +512,9 @@ def _build_record(run: _Run, started_at: str) -> ExecutionRecord:
         stdout=run.stdout.text(),
         stderr=run.stderr.text(),
         fuel_used=outcome.fuel_used,
+        state=None
+        if run.session is None
+        else run.session.absorb(outcome.state, run.settings.limits.max_state_bytes),
         duration_ms=run.now_ms(),
         timings=run.timings,
         limits=run.settings.limits,

@@ -38,15 +38,12 @@ Int32Array, counting *down*, held in a ``var`` of the wrapper function's scope, 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Final
 
 import tree_sitter
 import tree_sitter_typescript
-
-from ._deno import runtime_dir
 
 __all__ = [
     "COUNTER",
@@ -55,7 +52,6 @@ __all__ = [
     "FUEL_PRELUDE",
     "IDENTIFIER_QUERY",
     "METER",
-    "METER_JS",
     "OUT",
     "TS_LANGUAGE",
     "Insertion",
@@ -79,7 +75,8 @@ OUT: Final = f"{FUEL_PREFIX}_out"
 """Called by a tick when the counter goes negative: refills it from the meter, or throws."""
 
 METER: Final = f"{FUEL_PREFIX}_meter"
-"""The runtime's meter object, which ``FUEL_PRELUDE`` expects in scope (see ``METER_JS``)."""
+"""The runtime's meter object (``deno_runtime/fuel_meter.ts``), which ``FUEL_PRELUDE`` expects
+in scope."""
 
 DEFAULT_TICK: Final = f"--{COUNTER}[0]<0&&{OUT}()"
 """One unit of fuel, as a JS expression (``tick;`` in blocks, ``(tick,e)`` in arrow bodies).
@@ -95,18 +92,6 @@ FUEL_PRELUDE: Final = f"var {COUNTER}={METER}.counter,{OUT}={METER}.out;"
 One line, no newline. ``var`` (not ``const``): no TDZ hole checks where user functions read it.
 Requires ``METER`` in scope, created by the runtime *before* any user code runs (so the
 ``Int32Array`` it uses is the genuine one).
-"""
-
-METER_JS: Final = (
-    "import { createFuelMeter as __tsact_fuel_meter } from "
-    f"{json.dumps((runtime_dir() / 'fuel_meter.ts').as_uri())};\n"
-)
-"""An import of the runtime's meter (``deno_runtime/fuel_meter.ts``) under the name the tests use.
-
-``__tsact_fuel_meter(budget, onExhausted, chunk?)`` returns the object to bind as ``METER``;
-``chunk`` is lowered only by tests, to exercise refills. ``onExhausted`` is called once, before
-the first fuel error is thrown (the worker ends the execution there: straight-line code in a
-``catch`` can still run after the error, ticks cannot). ``used()`` is ``budget`` once exhausted.
 """
 
 TS_LANGUAGE: Final = tree_sitter.Language(tree_sitter_typescript.language_typescript())

@@ -36,7 +36,13 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
             an error's name, message and stack share that half, or 64 KiB if more.
         max_result_bytes: largest JSON text, in UTF-8 bytes, of the script's result (kind
             ``limit``) and of one tool call's arguments (a ``ToolError`` with code ``limit``).
+        max_tool_data_bytes: JSON bytes of tool-call arguments and results the record keeps
+            per execution; past it each further value is kept as a marker saying how many
+            bytes were left out (the call itself is not affected).
         tool_concurrency: tool calls that run at the same time (``Promise.all``).
+        max_state_bytes: JSON bytes of the variables a session carries to its next
+            script; past it that step's variables are not kept (the record says so) and
+            the previous ones stay.
     """
 
     timeout_s: float = 30.0
@@ -47,7 +53,9 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     max_source_bytes: int = 200_000
     max_output_bytes: int = 1_000_000
     max_result_bytes: int = 10_000_000
+    max_tool_data_bytes: int = 16_000_000
     tool_concurrency: int = 8
+    max_state_bytes: int = 64_000_000
 
     def __post_init__(self) -> None:
         # One spelling for one value: 10 and 10.0 must give the same JSON.
@@ -64,9 +72,13 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
             "max_source_bytes",
             "max_output_bytes",
             "max_result_bytes",
+            "max_tool_data_bytes",
             "tool_concurrency",
+            "max_state_bytes",
         ):
             value = getattr(self, name)
-            minimum = 0 if name in ("fuel_per_tool_call", "max_tool_calls") else 1
+            minimum = (
+                0 if name in ("fuel_per_tool_call", "max_tool_calls", "max_tool_data_bytes") else 1
+            )
             if value < minimum:
                 raise ValueError(f"Limits.{name} must be >= {minimum}, got {value!r}")

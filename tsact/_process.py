@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import resource
 import signal
@@ -15,6 +16,7 @@ from anyio.abc import ByteReceiveStream, Process
 from ._capture import HeadTail
 from ._limits import MiB
 
+LOGGER = logging.getLogger("tsact.process")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 # Deno reserves address space and data segments at start-up well beyond what it uses;
 # RLIMIT_DATA of 1 GiB already breaks it (measured on 2.9.8 with two isolates).
@@ -25,7 +27,7 @@ MEMORY_POLL_S = 0.005
 
 async def spawn(command: list[str], *, cwd: Path, env: dict[str, str]) -> Process:
     """Start the process in a new session (its own process group), stdin closed."""
-    return await anyio.open_process(
+    process = await anyio.open_process(
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -34,6 +36,8 @@ async def spawn(command: list[str], *, cwd: Path, env: dict[str, str]) -> Proces
         env=env,
         start_new_session=True,
     )
+    LOGGER.debug("sandbox process %d spawned in %s", process.pid, cwd)
+    return process
 
 
 def apply_rlimits(pid: int, memory_mb: int) -> None:
@@ -55,6 +59,7 @@ def kill_group(process: Process) -> None:
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
+        LOGGER.debug("sandbox process group %d killed", process.pid)
 
 
 def resident_bytes(pid: int) -> int | None:

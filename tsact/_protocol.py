@@ -9,6 +9,7 @@ strict msgspec Structs; anything else is a protocol fault (kind ``internal``).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 import msgspec
@@ -52,6 +53,31 @@ class ScriptErrorPayload(msgspec.Struct, frozen=True):
     stack: str | None = None
 
 
+class CapturedVariable(msgspec.Struct, frozen=True):
+    """A variable the script leaves to the next one of its session, with its JSON."""
+
+    name: str
+    type: str
+    summary: str
+    bytes: int
+    value: msgspec.Raw
+
+
+class DroppedVariable(msgspec.Struct, frozen=True):
+    """A top-level name that does not carry, and why."""
+
+    name: str
+    reason: str
+
+
+class CapturedState(msgspec.Struct, frozen=True):
+    """What a session's script leaves behind (``error`` when it was over the limit)."""
+
+    vars: list[CapturedVariable]
+    dropped: list[DroppedVariable]
+    error: str | None = None
+
+
 class FinalParams(msgspec.Struct, frozen=True):
     """The script's outcome."""
 
@@ -60,6 +86,7 @@ class FinalParams(msgspec.Struct, frozen=True):
     final_answer: bool = False
     error: ScriptErrorPayload | None = None
     fuel_used: int | None = None
+    state: CapturedState | None = None
 
 
 class FinalFrame(msgspec.Struct, frozen=True, tag_field="method", tag="final"):
@@ -79,15 +106,32 @@ class StartedFrame(msgspec.Struct, frozen=True, tag_field="method", tag="started
 SandboxFrame = ToolCallFrame | ConsoleFrame | FinalFrame | StartedFrame
 
 
+MAX_JSON_DEPTH = 256
+"""Deepest nesting of arrays and objects in a result or in arguments from the sandbox.
+
+The worker refuses deeper values (kind ``limit``); the host's decoder, and everything
+that later walks a record (encoders, validators), recurse once per level."""
+
+
+class SessionStart(msgspec.Struct, frozen=True, rename="camel"):
+    """In a session: the variables carried in (a JSON object's text) and their bound."""
+
+    carried: str
+    max_state_bytes: int
+
+
 class StartParams(msgspec.Struct, frozen=True, rename="camel"):
     """The settings the host sends first (names match ``messages.ts``)."""
 
     module: str
     max_result_bytes: int
-    max_output_bytes: int
+    line_cap: int
+    error_cap: int
+    max_json_depth: int
     fuel: int | None
     fuel_per_tool_call: int
     tools: list[str]
+    session: SessionStart | None = None
 
 
 class StartFrame(msgspec.Struct, frozen=True, tag_field="method", tag="start"):
@@ -129,11 +173,44 @@ class ProtocolError(Exception):
     """A frame from the sandbox that is not part of the protocol."""
 
 
+class ScriptValueError(Exception):
+    """A frame whose JSON holds a value the host cannot read (the script's fault).
+
+    ``kind`` is ``limit`` for nesting past what the decoder takes, ``runtime`` for a
+    number out of range."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+# A \uD800-\uDFFF escape JSON.stringify wrote for a lone surrogate (a pair is written as
+# the character itself), not preceded by an escaping backslash: JSON, but not Unicode.
+_LONE_SURROGATE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def decode_frame(line: bytes) -> SandboxFrame:
-    """Decode one line from the sandbox, or raise ``ProtocolError`` saying what was wrong."""
+    """Decode one line from the sandbox.
+
+    Raises ``ProtocolError`` for anything that is not the protocol, and
+    ``ScriptValueError`` for a well-formed frame carrying a value no decoder takes.
+    Lone surrogates (which scripts can make) become U+FFFD.
+    """
     try:
         frame: SandboxFrame = _decoder.decode(line)
+    except RecursionError:
+        raise ScriptValueError(
+            "limit", f"a value from the script nests deeper than {MAX_JSON_DEPTH} levels"
+        ) from None
     except msgspec.DecodeError as exc:
+        if b"\\u" in line:
+            repaired = _LONE_SURROGATE.sub(rb"\1\\ufffd", line)
+            if repaired != line:
+                return decode_frame(repaired)
+        if "out of range" in str(exc):
+            raise ScriptValueError(
+                "runtime", f"a value from the script is out of range for JSON ({exc})"
+            ) from None
         preview = line[:200].decode("utf-8", "replace")
         raise ProtocolError(f"malformed frame from the sandbox ({exc}): {preview!r}") from None
     return frame

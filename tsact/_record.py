@@ -3,6 +3,11 @@
 Records are msgspec Structs: fields keep their declared order in JSON, so the
 text is stable for diffing and for programs that read it. ``record_json_schema``
 exports the JSON Schema of the format.
+
+Every record says which ``format`` it is written in. ``FORMAT`` goes up when a field is
+added or its meaning changes, so a reader can tell a field the writer did not have
+(older files: format 0 is a file without the field) from a field at its default, and
+refuse a file newer than it understands.
 """
 
 from __future__ import annotations
@@ -12,6 +17,38 @@ from typing import Any, Literal
 import msgspec
 
 from ._limits import Limits
+
+FORMAT = 1
+"""The format of the records and agent runs this tsact writes.
+
+1: ``format`` itself, ``ToolCallRecord.printed``, the ``running`` status of a tool call in a
+``ToolCallStarted`` event; in runs, the ``cancelled`` status, ``AgentStep.model_error`` and
+``AgentStep.sub_agent_usage``.
+"""
+
+
+class NewerFormat(msgspec.ValidationError):
+    """The JSON was written by a newer tsact, in a format this one does not know."""
+
+
+def file_format(value: object) -> int:
+    """The ``format`` of a decoded JSON document (0 when it has none: written before 1).
+
+    Raises ``NewerFormat`` when the format is newer than ``FORMAT``, and
+    ``msgspec.ValidationError`` when it is not a non-negative integer.
+    """
+    if not isinstance(value, dict) or "format" not in value:
+        return 0
+    found = value["format"]
+    if isinstance(found, bool) or not isinstance(found, int) or found < 0:
+        raise msgspec.ValidationError(f"format must be a non-negative integer, got {found!r}")
+    if found > FORMAT:
+        raise NewerFormat(
+            f"written in format {found} by a newer tsact; this tsact reads formats up to "
+            f"{FORMAT}: upgrade tsact to read it"
+        )
+    return found
+
 
 Status = Literal["ok", "error"]
 ErrorKind = Literal[
@@ -68,23 +105,58 @@ class ConsoleEntry(msgspec.Struct, frozen=True, kw_only=True):
     t_ms: float
 
 
+ToolCallStatus = Literal["running", "ok", "error", "cancelled"]
+
+
 class ToolCallRecord(msgspec.Struct, kw_only=True):
     """One call from the script to a host tool, as the host saw it.
 
     ``started_ms`` is when the tool began, in ms from the execution's start (a call
     that waited for a free ``tool_concurrency`` slot begins when it gets one), and
-    ``duration_ms`` how long it took to answer.
+    ``duration_ms`` how long it took to answer. ``status`` is ``running`` only in the
+    snapshot a ``ToolCallStarted`` event carries. ``printed`` is what the tool wrote to
+    ``sys.stdout``/``sys.stderr`` during the call (``None``: not captured).
     """
 
     id: int
     name: str
     arguments: Any
-    status: Literal["ok", "error", "cancelled"] = "ok"
+    status: ToolCallStatus = "ok"
     result: Any = None
     error: str | None = None
     error_code: str | None = None
     started_ms: float = 0.0
     duration_ms: float = 0.0
+    printed: str | None = None
+
+
+class KeptVariable(msgspec.Struct, frozen=True, kw_only=True):
+    """A variable the next script of the session will see: its type (as declared to the
+    type checker), a short description and its size in JSON bytes. The value stays in
+    the session."""
+
+    name: str
+    type: str
+    summary: str
+    bytes: int
+
+
+class DroppedName(msgspec.Struct, frozen=True, kw_only=True):
+    """A top-level name the next script will not see, and why (not JSON data...)."""
+
+    name: str
+    reason: str
+
+
+class SessionState(msgspec.Struct, frozen=True, kw_only=True):
+    """What a session carries after this execution.
+
+    ``error`` says why this step's variables were not kept (the previous ones were).
+    """
+
+    kept: list[KeptVariable] = []
+    dropped: list[DroppedName] = []
+    error: str | None = None
 
 
 class Timings(msgspec.Struct, kw_only=True):
@@ -116,8 +188,11 @@ class ExecutionRecord(msgspec.Struct, kw_only=True):
     ``status`` is ``"ok"`` with ``result`` set, or ``"error"`` with ``error`` set.
     ``final_answer`` is true when the script ended by calling ``final_answer(value)``.
     ``stdout``/``stderr`` are the raw process streams: untrusted text, capped.
+    ``format`` is the version of this layout (``FORMAT``).
+    ``state`` is set in a session: the variables the next script will see.
     """
 
+    format: int = FORMAT
     id: str
     source: str
     status: Status
@@ -129,6 +204,7 @@ class ExecutionRecord(msgspec.Struct, kw_only=True):
     stdout: str = ""
     stderr: str = ""
     fuel_used: int | None = None
+    state: SessionState | None = None
     duration_ms: float = 0.0
     timings: Timings = msgspec.field(default_factory=Timings)
     limits: Limits = msgspec.field(default_factory=Limits)
@@ -147,8 +223,17 @@ class ExecutionRecord(msgspec.Struct, kw_only=True):
 
     @classmethod
     def from_json(cls, text: str | bytes) -> ExecutionRecord:
-        """Read a record back from its JSON text; raises ``msgspec.ValidationError`` if invalid."""
-        return msgspec.json.decode(text, type=cls)
+        """Read a record back from its JSON text; raises ``msgspec.ValidationError`` if
+        invalid (``NewerFormat`` when a newer tsact wrote it).
+
+        A record of an older format reads with today's defaults for the fields it lacks
+        (``tsact inspect`` shows them as unknown); its ``format`` stays the file's.
+        """
+        raw = msgspec.json.decode(text)
+        version = file_format(raw)
+        record = msgspec.convert(raw, type=cls)
+        record.format = version
+        return record
 
 
 def record_json_schema() -> dict[str, Any]:

@@ -3,31 +3,45 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
 import anyio
 import anyio.abc
+import anyio.from_thread
 import msgspec
 
+from ._catalog import (
+    SEARCH_ALIAS,
+    SEARCH_DECLARATION,
+    ToolCatalog,
+    check_search_name,
+    search_tool,
+)
 from ._checker import CheckerError, CheckTimeout, TypeChecker, format_diagnostics
 from ._deno import deno_version, find_deno
 from ._events import Approver, EventHandler
 from ._execution import (
     ExecutionSettings,
-    SpawnedSandbox,
     execute,
-    spawn_sandbox,
     type_error_record,
 )
 from ._limits import Limits
 from ._record import Diagnostic, ErrorInfo, ExecutionRecord
 from ._script import ScriptRejected, well_formed
+from ._session import Session
+from ._spares import SparePool
+from ._sync import run_blocking
 from ._toolbox import Toolbox
 from ._tools import Tool
+from ._tracing import execution_span
 from ._typepolicy import Verdict
+
+T = TypeVar("T")
+LOGGER = logging.getLogger("tsact.sandbox")
 
 
 class Sandbox:
@@ -41,7 +55,9 @@ class Sandbox:
     Used as ``async with Sandbox(...) as sandbox:``, it keeps one spare process booting in
     the background, so the next ``run`` skips start-up (an agent's next step boots while
     the model thinks). Every spare still serves exactly one execution; leaving the block
-    kills the spare and removes its temp directory.
+    kills the spare and removes its temp directory. Code that is not async gets the same
+    with ``with Sandbox(...) as sandbox:`` and ``run_sync``/``check_sync``, which also
+    work where an event loop already runs (a notebook).
 
     Args:
         tools: ``@tool`` functions, ``Tool`` objects, or plain annotated functions.
@@ -56,6 +72,11 @@ class Sandbox:
             type checks (``None``: any JSON value).
         deno_path: the deno binary; by default ``$TSACT_DENO``, else the ``deno``
             package's, else the one on ``PATH``.
+        pool: processes kept booted inside ``async with`` (1: the next run's; more for
+            concurrent runs, each of which takes one).
+        tool_search: scripts get ``search_tools(query)``, which returns the full
+            declarations of the tools that best match (for large catalogs, whose prompt
+            lists only names and summaries: ``sandbox.catalog``).
     """
 
     def __init__(
@@ -67,8 +88,16 @@ class Sandbox:
         typecheck: bool = False,
         output_type: Any = None,
         deno_path: str | os.PathLike[str] | None = None,
+        tool_search: bool = False,
+        pool: int = 1,
     ) -> None:
         self.toolbox = Toolbox(tools)
+        self.tool_search = tool_search
+        self._catalog: ToolCatalog | None = None
+        self._run_toolbox = self.toolbox
+        if tool_search:
+            check_search_name(self.toolbox)
+            self._run_toolbox = Toolbox([*self.toolbox, search_tool(lambda: self.catalog)])
         self.typecheck = typecheck
         self.output_type = output_type
         self._checker: TypeChecker | None = None
@@ -77,75 +106,46 @@ class Sandbox:
         self.approve = approve
         self.deno_path = find_deno(deno_path)
         self.deno_version = deno_version(self.deno_path)
-        self._spares: anyio.abc.TaskGroup | None = None
-        self._spare: SpawnedSandbox | None = None
-        self._spawning = False
+        self._group: anyio.abc.TaskGroup | None = None
+        self._pool = SparePool(pool)
+        self._portal: anyio.from_thread.BlockingPortal | None = None
+        self._portal_stack: contextlib.ExitStack | None = None
 
     async def __aenter__(self) -> Sandbox:
-        if self._spares is not None:
+        if self._group is not None:
             raise RuntimeError("this Sandbox is already open in an async with block")
         group = anyio.create_task_group()
         await group.__aenter__()
-        self._spares = group
-        self._refill(self._settings(None))
+        self._group = group
+        self._pool.start(group, self._settings(None))
         if self.typecheck:
             group.start_soon(self._warm_checker)
         return self
 
+    async def warm(self) -> None:
+        """Wait until the pool's processes have booted (inside ``async with``).
+
+        ``run`` never needs it; it makes the next runs' start-up predictable (benchmarks,
+        a first step that should not wait).
+        """
+        await self._pool.wait_ready()
+
     async def _warm_checker(self) -> None:
         """Boot the type checker in the background: its first check costs about a second."""
+        LOGGER.debug("warming the type checker in the background")
         with contextlib.suppress(CheckerError):
             await self.check("")
 
     async def __aexit__(self, *exc_info: Any) -> None:
-        group, self._spares = self._spares, None
+        group, self._group = self._group, None
         if group is None:
             return
-        group.cancel_scope.cancel()
-        await group.__aexit__(*exc_info)
-        spare, self._spare = self._spare, None
-        if spare is not None:
-            await spare.aclose()
-        self.close()
-
-    def _refill(self, settings: ExecutionSettings) -> None:
-        """Boot the next spare in the background (at most one at a time)."""
-        if self._spares is None or self._spare is not None or self._spawning:
-            return
-        self._spawning = True
-
-        async def boot() -> None:
-            try:
-                spare = await spawn_sandbox(settings)
-            except OSError:
-                return
-            finally:
-                self._spawning = False
-            if self._spares is None or self._spare is not None:
-                await spare.aclose()
-            else:
-                self._spare = spare
-
-        self._spares.start_soon(boot)
-
-    async def _take_spare(self, settings: ExecutionSettings) -> SpawnedSandbox | None:
-        """The booted spare if it fits these limits, and start booting the next one.
-
-        A spare that does not fit is closed in the background, so the run's own spawn
-        does not wait for it; the next spare has the sandbox's limits, for the next
-        default run, whatever this run's are.
-        """
-        spare, self._spare = self._spare, None
-        if spare is not None and (
-            spare.memory_mb != settings.limits.memory_mb or spare.process.returncode is not None
-        ):
-            if self._spares is not None:
-                self._spares.start_soon(spare.aclose)  # shielded: the block's exit awaits it
-            else:
-                await spare.aclose()
-            spare = None
-        self._refill(self._settings(None))
-        return spare
+        try:
+            group.cancel_scope.cancel()  # teardowns are shielded: the block waits for them
+            await group.__aexit__(*exc_info)  # re-raises when the block was cancelled
+        finally:
+            await self._pool.close()
+            self.close()
 
     @property
     def tools(self) -> list[Tool]:
@@ -158,13 +158,30 @@ class Sandbox:
         ``final_answer`` is declared with ``output_type``, or else the sandbox's own.
         """
         if output_type is not None and output_type is not self.output_type:
-            return self.toolbox.declarations(output_type=output_type)
+            return self._with_search(self.toolbox.declarations(output_type=output_type))
         if self._declarations is None:  # the sandbox's own: rendered once, checked often
-            self._declarations = self.toolbox.declarations(output_type=self.output_type)
+            self._declarations = self._with_search(
+                self.toolbox.declarations(output_type=self.output_type)
+            )
         return self._declarations
 
+    def _with_search(self, declarations: str) -> str:
+        return declarations + "\n" + SEARCH_DECLARATION if self.tool_search else declarations
+
+    @property
+    def catalog(self) -> ToolCatalog:
+        """The tools' one-line listing and search index (``tool_search``'s answers)."""
+        if self._catalog is None:
+            self._catalog = ToolCatalog(self.toolbox, self.declarations())
+        return self._catalog
+
     async def check(
-        self, source: str, *, output_type: Any = None, include_notes: bool = False
+        self,
+        source: str,
+        *,
+        output_type: Any = None,
+        carried: str = "",
+        include_notes: bool = False,
     ) -> list[Diagnostic]:
         """Type-check a script against the declarations; never runs it.
 
@@ -172,13 +189,14 @@ class Sandbox:
         with ``include_notes`` also those the policy only reports (``blocking=False``).
         A script a run refuses before checking (an import, a syntax error, over
         ``max_source_bytes``) gives that refusal as one diagnostic without a code.
-        ``final_answer`` is typed as in ``declarations(output_type=...)``. Diagnostics
-        are in the script's own lines. The checker is a warm ``deno lsp`` kept for the
-        sandbox's lifetime (``close()`` stops it). Raises ``CheckerError`` if it cannot
-        run, ``CheckTimeout`` past ``limits.timeout_s``.
+        ``final_answer`` is typed as in ``declarations(output_type=...)``; ``carried``
+        declares a session's variables. Diagnostics are in the script's own lines. The
+        checker is a warm ``deno lsp`` kept for the sandbox's lifetime (``close()``
+        stops it). Raises ``CheckerError`` if it cannot run, ``CheckTimeout`` past
+        ``limits.timeout_s``.
         """
         try:
-            verdict = await self._verdict(source, output_type, self.limits)
+            verdict = await self._verdict(source, output_type, self.limits, carried)
         except ScriptRejected as rejected:
             line, column = rejected.line or 1, rejected.column or 1
             return [
@@ -193,8 +211,10 @@ class Sandbox:
         found = verdict.blocking + (verdict.notes if include_notes else [])
         return sorted(found, key=lambda d: (d.line, d.column))
 
-    async def _verdict(self, source: str, output_type: Any, limits: Limits) -> Verdict:
-        declarations = self.declarations(output_type=output_type)
+    async def _verdict(
+        self, source: str, output_type: Any, limits: Limits, carried: str = ""
+    ) -> Verdict:
+        declarations = self.declarations(output_type=output_type) + carried
         if self._checker is None:
             self._checker = TypeChecker(self.deno_path)
         checker = self._checker
@@ -217,7 +237,8 @@ class Sandbox:
 
     def _settings(self, limits: Limits | None) -> ExecutionSettings:
         return ExecutionSettings(
-            toolbox=self.toolbox,
+            toolbox=self._run_toolbox,
+            aliases=(SEARCH_ALIAS,) if self.tool_search else (),
             limits=limits if limits is not None else self.limits,
             deno=self.deno_path,
             deno_version=self.deno_version,
@@ -235,26 +256,64 @@ class Sandbox:
 
         ``limits`` overrides the sandbox's limits for this run; ``on_event`` receives
         console lines and tool calls as they happen. Cancelling the awaiting task kills
-        the process, cleans up, and re-raises the cancellation.
+        the process, cleans up, and re-raises the cancellation. Each run starts with no
+        variables; ``session()`` carries them from one script to the next.
         """
+        return await self._run(source, limits=limits, on_event=on_event, session=None)
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[Session]:
+        """A session: scripts run one after another, top-level JSON variables carried.
+
+        Each script still runs in a fresh process; only the JSON text of the variables
+        crosses, held here on the host. Leaving the block forgets them.
+        """
+        session = Session(self)
+        try:
+            yield session
+        finally:
+            session.clear()
+
+    async def _run(
+        self,
+        source: str,
+        *,
+        limits: Limits | None,
+        on_event: EventHandler | None,
+        session: Session | None,
+    ) -> ExecutionRecord:
+        with execution_span() as span:
+            record = await self._execute(source, limits, on_event, session)
+            span.finish(record)
+        return record
+
+    async def _execute(
+        self,
+        source: str,
+        limits: Limits | None,
+        on_event: EventHandler | None,
+        session: Session | None,
+    ) -> ExecutionRecord:
         source = well_formed(source)
         settings = self._settings(limits)
         notes: list[Diagnostic] = []
         if self.typecheck:
-            checked = await self._typecheck_record(source, settings)
+            carried = session.declarations() if session is not None else ""
+            checked = await self._typecheck_record(source, settings, carried=carried)
             if isinstance(checked, ExecutionRecord):
                 return checked
             if checked is None:  # refused before checking: the execution says why
-                return await execute(source, settings, on_event, None)
+                return await execute(source, settings, on_event, None, session)
             notes = checked
-        spare = await self._take_spare(settings)
-        record = await execute(source, settings, on_event, spare)
+        spare = await self._pool.take(settings, self._settings(None))
+        defer = self._pool.defer if self._pool.open else None
+        record = await execute(source, settings, on_event, spare, session, defer=defer)
         if notes and record.error is not None and not record.error.diagnostics:
             record.error = msgspec.structs.replace(record.error, diagnostics=notes)
         return record
 
     async def _typecheck_record(
-        self, source: str, settings: ExecutionSettings
+        self, source: str, settings: ExecutionSettings, *, carried: str = ""
     ) -> ExecutionRecord | list[Diagnostic] | None:
         """The record of a script the checker stops, else the notes for the run.
 
@@ -265,7 +324,7 @@ class Sandbox:
         """
         started = time.perf_counter()
         try:
-            verdict = await self._verdict(source, None, settings.limits)
+            verdict = await self._verdict(source, None, settings.limits, carried)
         except ScriptRejected:
             return None
         except CheckTimeout:
@@ -319,8 +378,8 @@ class Sandbox:
 
     def _rewarm(self) -> None:
         """After a killed or failed checker: boot the next one now, inside ``async with``."""
-        if self._spares is not None and self.typecheck:
-            self._spares.start_soon(self._warm_checker)
+        if self._group is not None and self.typecheck:
+            self._group.start_soon(self._warm_checker)
 
     def run_sync(
         self,
@@ -329,9 +388,49 @@ class Sandbox:
         limits: Limits | None = None,
         on_event: EventHandler | None = None,
     ) -> ExecutionRecord:
-        """``run`` for code that is not async (starts its own event loop)."""
+        """``run`` for code that is not async.
+
+        Inside ``with Sandbox(...)`` it runs on the block's event loop (and its spare
+        process); elsewhere on a new event loop: this thread's, or a helper thread's
+        when this thread already runs one (a notebook, an async caller).
+        """
 
         async def main() -> ExecutionRecord:
             return await self.run(source, limits=limits, on_event=on_event)
 
-        return anyio.run(main)
+        return self._blocking(main)
+
+    def check_sync(
+        self, source: str, *, output_type: Any = None, include_notes: bool = False
+    ) -> list[Diagnostic]:
+        """``check`` for code that is not async (see ``run_sync`` for where it runs)."""
+
+        async def main() -> list[Diagnostic]:
+            return await self.check(source, output_type=output_type, include_notes=include_notes)
+
+        return self._blocking(main)
+
+    def _blocking(self, function: Callable[[], Awaitable[T]]) -> T:
+        portal = self._portal
+        if portal is not None:
+            return portal.call(function)
+        return run_blocking(function)
+
+    def __enter__(self) -> Sandbox:
+        """``with Sandbox(...) as sandbox:`` for code that is not async: what ``async with``
+        does (a spare process boots ahead of each ``run_sync``), on a private event loop
+        in a helper thread that lives as long as the block."""
+        if self._portal is not None:
+            raise RuntimeError("this Sandbox is already open in a with block")
+        with contextlib.ExitStack() as stack:
+            portal = stack.enter_context(anyio.from_thread.start_blocking_portal())
+            stack.enter_context(portal.wrap_async_context_manager(self))
+            self._portal = portal
+            self._portal_stack = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        stack, self._portal_stack = self._portal_stack, None
+        self._portal = None
+        if stack is not None:
+            stack.close()

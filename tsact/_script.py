@@ -10,6 +10,7 @@ remembered, so stack traces and positions map back to the user's own columns.
 from __future__ import annotations
 
 import base64
+import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from ._fuel import (
     tick_sites,
 )
 
-HEADER = "export default (__tsact_meter) => {"
+HEADER = "export default (__tsact_meter, __tsact_state, __tsact_expose) => {"
 """Opens the module on user line 1; :func:`_header` adds the fuel counter and aliases.
 
 The script runs inside ``__tsact_main``, called with no arguments, so ``arguments`` and
@@ -243,6 +244,64 @@ def well_formed(text: str) -> str:
     return text
 
 
+_DECLARATION_STATEMENTS = frozenset(
+    {
+        "lexical_declaration",
+        "variable_declaration",
+        "function_declaration",
+        "generator_function_declaration",
+        "class_declaration",
+        "abstract_class_declaration",
+        "enum_declaration",
+    }
+)
+_PATTERN_NAMES = frozenset({"identifier", "shorthand_property_identifier_pattern"})
+
+
+def top_level_names(tree: tree_sitter.Tree) -> list[str]:
+    """Names the script declares at its top level (destructuring included), in order.
+
+    ``const``/``let``/``var`` names carry to the next script of a session when they hold
+    JSON data; functions, classes and enums are named too, so the record can say why
+    they stay behind.
+    """
+    names: list[str] = []
+    for statement in tree.root_node.named_children:
+        if statement.type not in _DECLARATION_STATEMENTS:
+            continue
+        if statement.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in statement.named_children:
+                if declarator.type == "variable_declarator":
+                    pattern = declarator.child_by_field_name("name")
+                    if pattern is not None:
+                        _pattern_names(pattern, names)
+        else:
+            name = statement.child_by_field_name("name")
+            if name is not None and name.text:
+                names.append(name.text.decode())
+    return list(dict.fromkeys(names))
+
+
+def _pattern_names(node: tree_sitter.Node, names: list[str]) -> None:
+    """The binding names of a declaration's pattern (keys and default values are not)."""
+    if node.type in _PATTERN_NAMES:
+        if node.text:
+            names.append(node.text.decode())
+        return
+    if node.type == "pair_pattern":
+        value = node.child_by_field_name("value")
+        if value is not None:
+            _pattern_names(value, names)
+        return
+    if node.type in ("assignment_pattern", "object_assignment_pattern"):
+        left = node.child_by_field_name("left")
+        if left is not None:
+            _pattern_names(left, names)
+        return
+    for child in node.named_children:
+        _pattern_names(child, names)
+
+
 @dataclass(frozen=True)
 class ToolAlias:
     """A global that calls a tool with one argument: ``search_tools(q)`` is
@@ -259,11 +318,15 @@ def prepare(
     max_source_bytes: int,
     fuel: bool,
     aliases: tuple[ToolAlias, ...] = (),
+    carried: tuple[str, ...] | None = None,
 ) -> PreparedScript:
     """Check, instrument and wrap a script, or raise ``ScriptRejected`` (``syntax``/``limit``).
 
     With ``fuel``, every loop iteration, function entry and default value is metered
-    (``_fuel``). The type checker calls this too, so both refuse the same scripts.
+    (``_fuel``). ``carried`` (in a session: the names carried in, possibly none) declares
+    those names around the script and hands the runtime a reader for each of them and
+    for every name the script declares at its top level. The type checker calls this
+    too, so both refuse the same scripts.
     """
     encoded = source.encode("utf-8")
     if len(encoded) > max_source_bytes:
@@ -301,19 +364,42 @@ def prepare(
         ]
     insertions.sort(key=lambda item: item[0])  # stable: same-offset insertions keep their order
     blanked = _blank(encoded, vetted.comments)
-    return _wrap(blanked, insertions, _header(fuel, aliases))
+    session = None if carried is None else _Session(carried, top_level_names(tree))
+    return _wrap(blanked, insertions, _header(fuel, aliases, session))
 
 
-def _header(fuel: bool, aliases: tuple[ToolAlias, ...]) -> str:
-    """The wrapper's text before the user's first character (one line)."""
+@dataclass(frozen=True)
+class _Session:
+    """The names a session's script reads in and hands back."""
+
+    carried: tuple[str, ...]
+    declared: list[str]
+
+
+def _header(fuel: bool, aliases: tuple[ToolAlias, ...], session: _Session | None) -> str:
+    """The wrapper's text before the user's first character (one line).
+
+    In a session the carried names are ``let`` bindings around the script (which may
+    read, assign, shadow or declare them again), read from the runtime's second
+    argument; the script's first act is to hand the runtime one reader per name.
+    """
     parts = [HEADER]
     if fuel:
         parts.append(FUEL_PRELUDE)
+    alias_names = {alias.name for alias in aliases}
     for alias in aliases:
         parts.append(
             f"const {alias.name}=(value)=>external_{alias.tool}({{{alias.parameter}:value}});"
         )
     parts.append(MAIN_OPEN)
+    if session is not None:
+        carried = [name for name in session.carried if name not in alias_names]
+        if carried:
+            declared = ",".join(f"{name}=__tsact_state[{json.dumps(name)}]" for name in carried)
+            parts.insert(-1, f"let {declared};")
+        names = list(dict.fromkeys([*carried, *session.declared]))
+        readers = ",".join(f"()=>{name}" for name in names)
+        parts.append(f"__tsact_expose({json.dumps(names)},()=>[{readers}]);")
     return "".join(parts)
 
 

@@ -40,7 +40,7 @@ TOOL_ERROR_CODES = frozenset(
 )
 """Every ``ToolError.code``: ``tool`` (the tool failed), ``validation`` (bad arguments),
 ``result`` (the tool returned something its declared return type does not allow),
-``arguments`` (arguments not JSON), ``refused`` (not approved), ``unknown`` (no such tool),
+``arguments`` (not one JSON object), ``refused`` (not approved), ``unknown`` (no such tool),
 ``limit`` (a limit such as ``max_tool_calls`` was hit)."""
 
 

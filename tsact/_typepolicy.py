@@ -547,8 +547,9 @@ def _loosen(node: tree_sitter.Node, functions: set[str]) -> str | None:
     if inner.type in ("class_declaration", "abstract_class_declaration") and name:
         return f"declare const {name}: any;\ntype {name} = any;"
     if inner.type in ("lexical_declaration", "variable_declaration"):
+        keyword = (inner.children[0].text or b"const").decode() if inner.children else "const"
         names = [
             name_of(item) for item in inner.named_children if item.type == "variable_declarator"
         ]
-        return "".join(f"declare const {item}: any;\n" for item in names if item)
+        return "".join(f"declare {keyword} {item}: any;\n" for item in names if item)
     return None

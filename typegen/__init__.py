@@ -25,9 +25,9 @@ unconstrained="unknown") -> str``
 ``property_key(name) -> str``, ``is_identifier(name) -> bool``, ``sanitize_type_name(raw)``
     Identifier helpers; ``RESERVED_NAMES`` is the set of names helper types avoid.
 ``SchemaError`` (a ``ValueError``)
-    Raised for an unresolvable ``$ref`` (nothing is fetched: remote references are
-    errors), a ``$ref`` to a non-schema, or a (sub)schema that is neither an object nor a
-    boolean. Unknown keywords never raise; they widen.
+    Raised for a (sub)schema that is neither an object nor a boolean, or one nested too
+    deeply. A ``$ref`` that does not resolve (nothing is fetched: a remote reference, a
+    missing definition) widens to ``unknown`` with a JSDoc note; unknown keywords widen.
 
 Mapping
 -------

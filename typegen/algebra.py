@@ -147,20 +147,32 @@ def _disjoint(x: TsType, y: TsType) -> bool:
 
 
 def _intersect_named(a: TsType, b: TsType) -> TsType:
+    """Named types stay as ``&`` members; the other members merge where they can.
+
+    Two unions too large to distribute (kept apart as an ``Inter``) are not tried again,
+    so repeated intersections cannot recurse without end.
+    """
     refs: list[TsType] = []
-    rest: TsType = UNKNOWN
+    pieces: list[TsType] = []
     for t in (a, b):
         for m in t.members if isinstance(t, Inter) else (t,):
             if isinstance(m, Ref):
                 if m not in refs:
                     refs.append(m)
+                continue
+            for i, piece in enumerate(pieces):
+                merged = intersect(piece, m)
+                if not isinstance(merged, Inter):
+                    pieces[i] = merged
+                    break
             else:
-                rest = intersect(rest, m)
-    if isinstance(rest, Never):
-        return NEVER
-    if isinstance(rest, Unknown):
-        return refs[0] if len(refs) == 1 else Inter(tuple(refs))
-    return Inter((*refs, rest))
+                pieces.append(m)
+            if any(isinstance(p, Never) for p in pieces):
+                return NEVER
+    members = [*refs, *(p for p in pieces if not isinstance(p, Unknown))]
+    if not members:
+        return UNKNOWN
+    return members[0] if len(members) == 1 else Inter(tuple(members))
 
 
 def _intersect_simple(a: TsType, b: TsType) -> TsType:

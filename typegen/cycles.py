@@ -31,8 +31,9 @@ def eager_refs(t: TsType) -> list[int]:
     """Keys of the named types TypeScript must resolve to resolve ``t`` itself.
 
     Those at the top (through unions and intersections), and, to stay clear of a checker
-    quirk (``type I = string | [I[]?]`` is "circular"), those inside an array or tuple type
-    that sits in an optional tuple element. Object types defer everything inside them.
+    quirk (``type I = string | [I[]?]`` and ``[number, ...[I][]]`` are "circular"), those
+    inside an array or tuple type that sits in an optional or rest tuple element. Object
+    types defer everything inside them.
     """
     return _refs(t, _TOP)
 
@@ -53,7 +54,8 @@ def _refs(t: TsType, state: int) -> list[int]:
         for i, e in enumerate(t.elements):
             optional = i >= t.required and inner == _NORMAL
             keys += _refs(e, _OPTIONAL if optional else inner)
-        return keys + (_refs(t.rest, inner) if t.rest is not None else [])
+        rest = _OPTIONAL if inner == _NORMAL else inner  # a rest element is optional too
+        return keys + (_refs(t.rest, rest) if t.rest is not None else [])
     return []
 
 

@@ -207,16 +207,20 @@ class TypeScriptEmitter:
         self._docs.append(document)
         self._translators.append(Translator(document, lambda p: self._node_for(doc_id, p)))
         group = len(self._explicit)
+        translator = self._translators[doc_id]
         docs = tuple(doc.splitlines()) if doc is not None else schema_doc(schema, name)
+        docs += translator.ref_notes(schema, ())
         target: Path = ()
         fingerprint = ""
-        if (
-            isinstance(schema, dict)
+        resolved = (
+            document.try_resolve(schema["$ref"], ())
+            if isinstance(schema, dict)
             and isinstance(schema.get("$ref"), str)
             and not (schema.keys() - NEUTRAL_KEYWORDS - {"$ref"})
-        ):
+            else None
+        )
+        if resolved is not None:
             # a root that only points at a definition: that definition takes the name
-            resolved = document.resolve(schema["$ref"], ())
             fingerprint = self._fingerprint(doc_id, resolved)
             if fingerprint not in self._by_fingerprint:
                 target = resolved
@@ -251,7 +255,9 @@ class TypeScriptEmitter:
             return found
         preferred = _preferred_name(document, path)
         key = self._new_node(len(self._explicit), doc_id, path, preferred, None)
-        self._nodes[key].docs = schema_doc(document.at(path), preferred)
+        schema = document.at(path)
+        notes = self._translators[doc_id].ref_notes(schema, path)
+        self._nodes[key].docs = schema_doc(schema, preferred) + notes
         self._by_fingerprint[fingerprint] = key
         return key
 
@@ -276,10 +282,12 @@ class TypeScriptEmitter:
         if found is None:
             document = self._docs[doc_id]
             schema = document.at(path)
+            translator = self._translators[doc_id]
             targets = [
-                document.resolve(sub["$ref"], sub_path)
+                target
                 for sub_path, sub in _walk(schema, path)
-                if isinstance(sub, dict) and isinstance(sub.get("$ref"), str)
+                for found in translator.ref_targets(sub, sub_path)
+                for target in found or ()
             ]
             text = json.dumps(schema, sort_keys=True, default=repr)
             found = (hashlib.sha256(text.encode()).hexdigest(), targets)

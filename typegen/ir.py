@@ -37,6 +37,7 @@ __all__ = [
     "Unknown",
     "all_refs",
     "kind_of",
+    "size",
     "num_lit",
 ]
 
@@ -233,3 +234,27 @@ def all_refs(t: TsType) -> list[int]:
                 keys += all_refs(c.additional)
         return keys
     return []
+
+
+def size(t: TsType, limit: int = 10_000) -> int:
+    """How many nodes ``t`` has (counting stops past ``limit``): a proxy for checker cost."""
+    count = 0
+    stack = [t]
+    while stack and count <= limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, Union | Inter):
+            stack.extend(node.members)
+        elif isinstance(node, ArrayT):
+            stack.append(node.item)
+        elif isinstance(node, TupleT):
+            stack.extend(node.elements)
+            if node.rest is not None:
+                stack.append(node.rest)
+        elif isinstance(node, ObjectT):
+            stack.extend(p.type for p in node.props)
+            for clause in node.clauses:
+                stack.extend(pt for _, pt in clause.patterns)
+                if clause.additional is not None:
+                    stack.append(clause.additional)
+    return count

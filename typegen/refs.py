@@ -1,7 +1,8 @@
 """Reference resolution inside one schema document: ``$id`` bases, anchors, JSON pointers.
 
-Only references that resolve inside the document are supported; nothing is fetched. A
-document without a ``$id`` gets the private base URI :data:`DEFAULT_BASE`.
+Only references that resolve inside the document are followed; nothing is fetched (callers
+widen the others, see :meth:`Document.try_resolve`). A document without a ``$id`` gets the
+private base URI :data:`DEFAULT_BASE`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ def format_path(path: Path) -> str:
     return "#" + "".join("/" + p for p in parts)
 
 
+def sorted_paths(paths: set[Path | None]) -> list[Path | None]:
+    """``paths`` in a deterministic order (``None`` first)."""
+    return sorted(paths, key=lambda p: (p is not None, [str(x) for x in p or ()]))
+
+
 def _join(base: str, ref: str) -> str:
     if ref.startswith("#"):
         return urldefrag(base).url + ref
@@ -43,6 +49,8 @@ class Document:
         self.root = root
         self._resources: dict[str, Path] = {}
         self._anchors: dict[str, Path] = {}
+        self._dynamic: dict[str, list[tuple[str, Path]]] = {}
+        self._scope_cache: dict[str, dict[Path, set[Path | None]]] = {}
         self._bases: dict[Path, str] = {}
         self._index(root, (), DEFAULT_BASE)
         self._resources.setdefault(urldefrag(DEFAULT_BASE).url, ())
@@ -57,6 +65,9 @@ class Document:
                 anchor = node.get(key)
                 if isinstance(anchor, str):
                     self._anchors.setdefault(base + "#" + anchor, path)
+            dynamic = node.get("$dynamicAnchor")
+            if isinstance(dynamic, str):
+                self._dynamic.setdefault(dynamic, []).append((base, path))
         self._bases[path] = base
         for rel, sub in iter_subschemas(node):
             self._index(sub, path + rel, base)
@@ -107,3 +118,85 @@ class Document:
         if not isinstance(self.at(path), dict | bool):
             raise SchemaError(f"{where}: the target {format_path(path)} is not a schema")
         return path
+
+    def try_resolve(self, ref: str, at: Path) -> Path | None:
+        """Like :meth:`resolve`, but ``None`` where the reference does not resolve."""
+        try:
+            return self.resolve(ref, at)
+        except SchemaError:
+            return None
+
+    def dynamic_targets(self, ref: str, at: Path) -> list[Path] | None:
+        """Every location a ``$dynamicRef`` written at ``at`` may lead to (``None``: nowhere).
+
+        It starts like a ``$ref``. When that target declares the ``$dynamicAnchor`` named by
+        the fragment, evaluation takes the outermost resource in the dynamic scope that
+        declares it: the document's root resource if it does (evaluation always starts
+        there), else one of the resources declaring it, not known before evaluation.
+        """
+        first = self.try_resolve(ref, at)
+        if first is None:
+            return None
+        name = unquote(urldefrag(ref).fragment)
+        target = self.at(first)
+        if not name or name.startswith("/") or not isinstance(target, dict):
+            return [first]
+        if target.get("$dynamicAnchor") != name:
+            return [first]
+        declared = self._dynamic.get(name, [])
+        scopes = self._scopes(name).get(at)
+        if not scopes:  # not reached from the root: any resource declaring it may be outermost
+            return list(dict.fromkeys([first, *(path for _, path in declared)]))
+        return list(
+            dict.fromkeys(first if found is None else found for found in sorted_paths(scopes))
+        )
+
+    def _anchor_in(self, base: str, name: str) -> Path | None:
+        """The schema declaring ``$dynamicAnchor: name`` in resource ``base``, if any."""
+        return next((p for b, p in self._dynamic.get(name, []) if b == base), None)
+
+    def _scopes(self, name: str) -> dict[Path, set[Path | None]]:
+        """For each location evaluation can reach, the outermost ``$dynamicAnchor: name`` that
+        can be in its dynamic scope (``None``: none), over every way of reaching it.
+
+        Evaluation starts at the root and enters a resource when it steps into a schema
+        with another base URI (a subschema with ``$id``, or a reference's target).
+        """
+        cached = self._scope_cache.get(name)
+        if cached is not None:
+            return cached
+        start = self._anchor_in(self.base_of(()), name)
+        states: dict[Path, set[Path | None]] = {(): {start}}
+        queue: list[tuple[Path, Path | None]] = [((), start)]
+        while queue:
+            location, found = queue.pop()
+            for step in self._evaluated_from(location):
+                outer = found
+                if outer is None and self.base_of(step) != self.base_of(location):
+                    outer = self._anchor_in(self.base_of(step), name)
+                seen = states.setdefault(step, set())
+                if outer not in seen:
+                    seen.add(outer)
+                    queue.append((step, outer))
+        self._scope_cache[name] = states
+        return states
+
+    def _evaluated_from(self, location: Path) -> list[Path]:
+        """Locations evaluation may go on to from ``location`` (subschemas and references)."""
+        node = self.at(location)
+        steps = [
+            location + rel
+            for rel, _ in iter_subschemas(node)
+            if rel[0] not in ("$defs", "definitions")
+        ]
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            target = self.try_resolve(ref, location) if isinstance(ref, str) else None
+            if target is not None:
+                steps.append(target)
+            dynamic = node.get("$dynamicRef")
+            target = self.try_resolve(dynamic, location) if isinstance(dynamic, str) else None
+            if target is not None:
+                name = unquote(urldefrag(dynamic).fragment)
+                steps += [target, *(p for _, p in self._dynamic.get(name, []))]
+        return steps

@@ -131,7 +131,8 @@ async def test_http_500_after_the_sdk_retries(server: FakeOpenAI, make_agent: Ag
         f"model call failed at step 1: the model endpoint {server.url} answered HTTP 500: "
         "scripted failure (after 2 retries)"
     )
-    assert run.usage.model_calls == 1 and run.steps[0].fault is not None
+    assert run.usage.model_calls == 1 and run.steps[0].model_error is not None
+    assert run.steps[0].fault is None
 
 
 async def test_http_429_then_success_mid_run(server: FakeOpenAI, make_agent: AgentFactory) -> None:

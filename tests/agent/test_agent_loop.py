@@ -143,7 +143,10 @@ async def test_text_mode(server: FakeOpenAI, make_agent: AgentFactory) -> None:
     assert "```ts" in first.messages[0]["content"]
     assert second.messages[-2] == {"role": "assistant", "content": reply}
     assert second.last["role"] == "user"
-    assert second.observation == "The script ran without error (1 tool call).\nConsole:\nsum=5"
+    assert second.observation == (
+        "The script ran without error (1 tool call).\nConsole:\nsum=5\n"
+        "Kept for the next script: s (number)."
+    )
 
 
 async def test_text_mode_final_answer_in_script(

@@ -22,10 +22,10 @@ from tsact.agent import (
     CodeReady,
     ConsoleLine,
     ExecutionFinished,
+    ModelFailed,
     ModelReplied,
     ModelTextDelta,
     RunFinished,
-    StepFault,
     StepStarted,
     ToolCalled,
     ToolReturned,
@@ -124,7 +124,7 @@ async def test_stream_with_a_model_timeout_ends_in_error(
 ) -> None:
     server.push(slow(30))
     events = [event async for event in make_agent(MATH_TOOLS, timeout=0.3).run_stream("Go.")]
-    assert [type(e) for e in events] == [StepStarted, StepFault, RunFinished]
+    assert [type(e) for e in events] == [StepStarted, ModelFailed, RunFinished]
     final = events[-1]
     assert isinstance(final, RunFinished) and final.run.status == "error"
     assert "did not answer within 0.3 s" in str(final.run.error)
@@ -191,4 +191,12 @@ async def test_run_json_round_trip_and_schema(server: FakeOpenAI, make_agent: Ag
     assert run.usage.total_tokens == run.usage.prompt_tokens + run.usage.completion_tokens
 
     jsonschema.validate(json.loads(text_), agent_run_json_schema())
-    assert list(json.loads(text_))[:6] == ["id", "task", "model", "mode", "status", "output"]
+    assert list(json.loads(text_))[:7] == [
+        "format",
+        "id",
+        "task",
+        "model",
+        "mode",
+        "status",
+        "output",
+    ]

@@ -15,6 +15,7 @@ from .helpers import (
     invoke,
     record_of,
     run_cli,
+    scripted_server_module,
 )
 
 
@@ -169,3 +170,35 @@ def test_calls_the_script_never_saw_are_not_divergence() -> None:
     assert [d.where for d in compare_records(record("error"), record("cancelled", "g"))] == [
         "tool_calls[0]"
     ]
+
+
+def test_replaying_a_run_carries_its_variables_from_step_to_step(tmp_path: Path) -> None:
+    server_module = scripted_server_module()
+    saved = tmp_path / "run.json"
+    replies = [
+        server_module.code(
+            'const found = await external_search_cities({ country: "Vietnam" });\n'
+            "console.log(found.length);"
+        ),
+        server_module.code("final_answer(found.length * 2);"),
+    ]
+    with server_module.ScriptedOpenAI(replies) as server:
+        done = run_cli(
+            "run",
+            "Twice the number of cities.",
+            "--tools",
+            CITIES_TOOLS,
+            "--model",
+            "m",
+            "--save",
+            str(saved),
+            env={"OPENAI_BASE_URL": server.url},
+        )
+    assert done.returncode == 0, done.stdout + done.stderr
+    offline = run_cli("replay", str(saved), "--json")
+    assert offline.returncode == 0, offline.stdout + offline.stderr
+    report = json.loads(offline.stdout)
+    assert report["matches"] is True
+    assert len(report["executions"]) == 2
+    live = run_cli("replay", str(saved), "--tools", CITIES_TOOLS, "--json")
+    assert live.returncode == 0, live.stdout + live.stderr

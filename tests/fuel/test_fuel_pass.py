@@ -4,7 +4,7 @@ Two kinds of tests:
 * structural (pure, microseconds): each construct instrumented with the tick ``T`` gives exactly
   the expected text, re-parses without errors and keeps every newline where it was;
 * behavioural: the instrumented program runs in raw Deno inside a wrapper built from
-  ``FUEL_PRELUDE`` and ``METER_JS`` (what the runtime embeds), and the meter's count equals the
+  ``FUEL_PRELUDE`` and ``METER_IMPORT`` (what the runtime embeds), and the meter's count equals the
   number of loop iterations plus function entries we can work out by hand, on every run.
 """
 
@@ -23,11 +23,11 @@ import deno
 import pytest
 import tree_sitter
 
+from tsact._deno import runtime_dir
 from tsact._fuel import (
     DEFAULT_TICK,
     FUEL_PREFIX,
     FUEL_PRELUDE,
-    METER_JS,
     TS_LANGUAGE,
     Insertion,
     apply_insertions,
@@ -35,6 +35,14 @@ from tsact._fuel import (
     reserved_identifiers,
     syntax_errors,
     tick_sites,
+)
+
+# The runtime's meter, as the tests bind it: ``__tsact_fuel_meter(budget, onExhausted, chunk?)``
+# returns the object the wrapper binds as ``__tsact_meter`` (``chunk`` is lowered to test
+# refills).
+METER_IMPORT = (
+    "import { createFuelMeter as __tsact_fuel_meter } from "
+    f"{json.dumps((runtime_dir() / 'fuel_meter.ts').as_uri())};\n"
 )
 
 PARSER = tree_sitter.Parser(TS_LANGUAGE)
@@ -389,7 +397,9 @@ def run_metered(
     """Instrument ``script`` with ``tick`` and run it in a fresh raw Deno process."""
     body = instrument(script, tick=tick)
     head = (
-        METER_JS + f"const __tsact_meter = __tsact_fuel_meter({budget}, null, {chunk});\n" + STUBS
+        METER_IMPORT
+        + f"const __tsact_meter = __tsact_fuel_meter({budget}, null, {chunk});\n"
+        + STUBS
     )
     # user line 1 shares the wrapper's line, which follows the head and the offset line
     head += f"const __tsact_offset = {head.count(chr(10)) + 1};\n"

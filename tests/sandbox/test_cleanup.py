@@ -113,9 +113,11 @@ async def test_prewarmed_spares_serve_one_execution_each_and_leave_nothing(
 ) -> None:
     sandbox = Sandbox(ALL)
     async with sandbox:
-        await anyio.sleep(0.5)  # the first spare boots
-        first = await sandbox.run("(globalThis as any).mark = 1; return Deno === undefined")
-        await anyio.sleep(0.5)
+        await sandbox.warm()
+        first = await sandbox.run(
+            "(globalThis as any).mark = 1; return typeof Deno === 'undefined'"
+        )
+        await sandbox.warm()
         second = await sandbox.run("return typeof (globalThis as any).mark")
         heavy = await sandbox.run("return 1", limits=Limits(memory_mb=200))
         timeout = await sandbox.run("while (true) {}", limits=Limits(timeout_s=0.3, fuel=None))
@@ -129,12 +131,12 @@ async def test_a_run_with_other_limits_leaves_a_spare_for_the_default_ones(
     leak_check: LeakCheck,
 ) -> None:
     async with Sandbox(ALL) as sandbox:
-        await anyio.sleep(0.5)  # the first spare boots
+        await sandbox.warm()
         heavy = await sandbox.run("return 1", limits=Limits(memory_mb=200))
-        await anyio.sleep(0.5)  # the next spare boots, with the sandbox's own limits
+        await sandbox.warm()  # the spare waits, with the sandbox's own limits
         default = await sandbox.run("return 2")
-        await anyio.sleep(0.5)
-        other = await sandbox.run("return 3", limits=Limits(memory_mb=200))  # closes it unused
+        await sandbox.warm()
+        other = await sandbox.run("return 3", limits=Limits(memory_mb=200))  # leaves it be
     assert not heavy.timings.prewarmed and heavy.result == 1
     assert default.timings.prewarmed and default.result == 2
     assert not other.timings.prewarmed and other.result == 3
@@ -153,3 +155,28 @@ async def test_the_type_checker_warms_in_the_block_and_stops_with_it(
         again = await sandbox.run("const n: number = 1; return n")
         assert again.result == 1
         assert time.perf_counter() - started < 1.0  # warm: no second boot
+
+
+async def test_a_pool_serves_concurrent_runs_and_reaps_them_all_by_the_end(
+    leak_check: LeakCheck,
+) -> None:
+    sandbox = Sandbox(ALL, pool=4)
+    async with sandbox:
+        await sandbox.warm()
+        records: list[object] = []
+
+        async def one(n: int) -> None:
+            records.append(await sandbox.run(f"return {n}"))
+
+        async with anyio.create_task_group() as group:
+            for n in range(4):
+                group.start_soon(one, n)
+        later = await sandbox.run("while (true) {}", limits=Limits(timeout_s=0.5, fuel=None))
+    assert sorted(r.result for r in records) == [0, 1, 2, 3]  # type: ignore[attr-defined]
+    assert all(r.timings.prewarmed for r in records)  # type: ignore[attr-defined]
+    assert later.error is not None and later.error.kind == "timeout"
+
+
+async def test_pool_size_is_validated() -> None:
+    with pytest.raises(ValueError, match="pool must be >= 0"):
+        Sandbox(ALL, pool=-1)

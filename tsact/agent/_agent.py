@@ -13,9 +13,12 @@ from typing import Any, Literal
 import anyio
 import openai
 
+from .._catalog import SEARCH_DECLARATION, estimate_tokens
 from .._events import Approver
 from .._limits import Limits
 from .._sandbox import Sandbox
+from .._sync import run_blocking
+from .._toolbox import Toolbox
 from .._tools import Tool
 from ._events import AgentEvent, AgentEventHandler
 from ._loop import Loop, LoopSettings
@@ -24,6 +27,18 @@ from ._output import OutputSpec
 from ._prompt import build_system_prompt
 from ._records import AgentRun
 from ._subagent import agent_tool
+
+DEFAULT_MODEL_TIMEOUT = 180.0
+"""Seconds one model call may take, retries included: several minutes of generation
+from a slow model, not the SDK's 600 s per attempt times its retries."""
+
+DEFAULT_DECLARATIONS_BUDGET = 8000
+"""Tokens of declarations an agent's prompt holds before it lists tools instead: about
+40 typical tools, a quarter of a small model's context window."""
+
+OBSERVATION_CHARS = 4000
+CATALOG_OBSERVATION_CHARS = 10_000
+"""Room for what ``search_tools`` printed: a few full declarations."""
 
 _RESERVED_SETTINGS = frozenset(
     {"model", "messages", "tools", "tool_choice", "stream", "stream_options", "n"}
@@ -42,6 +57,9 @@ class Agent:
         client: an ``openai.AsyncOpenAI`` to use instead of ``base_url``/``api_key``.
         timeout, max_retries: for the client tsact builds (per request; the SDK's retries
             apply to connection errors, 408/409/429 and 5xx).
+        model_timeout: seconds one model call may take in all, retries included (180 by
+            default; ``None``: no bound but the client's own). Past it the run ends with
+            ``"error"`` and a message that names the timeout.
         instructions: text appended to the built-in system prompt.
         max_steps: model calls allowed per run.
         limits: per-execution limits of the sandbox.
@@ -62,7 +80,14 @@ class Agent:
             (``temperature``, ``max_tokens``, ``seed``...).
         stream: stream model replies; by default ``run_stream`` does and ``run`` does not.
         max_observation_chars: about how long an observation may be; longer parts are
-            cut to head and tail.
+            cut to head and tail. By default 4,000, and 10,000 in catalog mode, where a
+            script prints the declarations ``search_tools`` found.
+        declarations_budget: about how many tokens the tools' declarations may take in
+            the prompt (estimated at 3.6 characters a token). Past it, catalog mode: the
+            prompt lists each tool by name with a one-line summary, scripts get
+            ``search_tools(query)`` for the full declarations of the best matches, and
+            type checks still use every declaration. ``None`` always shows every
+            declaration. A ``sandbox=`` needs ``tool_search=True`` for catalog mode.
 
     Use ``async with agent:`` around runs in a long-lived program: the sandbox then
     boots each next script's process while the model thinks, and the block's end stops
@@ -84,6 +109,7 @@ class Agent:
         client: openai.AsyncOpenAI | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        model_timeout: float | None = DEFAULT_MODEL_TIMEOUT,
         instructions: str | None = None,
         max_steps: int = 8,
         limits: Limits | None = None,
@@ -94,7 +120,8 @@ class Agent:
         sandbox: Sandbox | None = None,
         model_settings: Mapping[str, Any] | None = None,
         stream: bool | None = None,
-        max_observation_chars: int = 4000,
+        max_observation_chars: int | None = None,
+        declarations_budget: int | None = DEFAULT_DECLARATIONS_BUDGET,
     ) -> None:
         if not isinstance(model, str) or not model.strip():
             raise ValueError("model must be a non-empty model name, such as 'gpt-4o'")
@@ -102,10 +129,26 @@ class Agent:
             raise ValueError(f"mode must be 'tools' or 'text', got {mode!r}")
         if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
             raise ValueError(f"max_steps must be an integer >= 1, got {max_steps!r}")
-        if not isinstance(max_observation_chars, int) or max_observation_chars < 200:
+        if max_observation_chars is not None and (
+            not isinstance(max_observation_chars, int) or max_observation_chars < 200
+        ):
             raise ValueError(
                 f"max_observation_chars must be an integer >= 200, got {max_observation_chars!r}"
             )
+        if declarations_budget is not None and (
+            isinstance(declarations_budget, bool)
+            or not isinstance(declarations_budget, int)
+            or declarations_budget < 0
+        ):
+            raise ValueError(
+                f"declarations_budget must be an integer >= 0 or None, got {declarations_budget!r}"
+            )
+        if model_timeout is not None and (
+            isinstance(model_timeout, bool)
+            or not isinstance(model_timeout, (int, float))
+            or not model_timeout > 0
+        ):
+            raise ValueError(f"model_timeout must be > 0 seconds or None, got {model_timeout!r}")
         if instructions is not None and not isinstance(instructions, str):
             raise ValueError("instructions must be a string")
         settings = dict(model_settings or {})
@@ -125,19 +168,25 @@ class Agent:
         self.instructions = instructions
         self.output_type = output_type
         self.stream = stream
-        self.max_observation_chars = max_observation_chars
+        self.max_observation_chars = (
+            max_observation_chars if max_observation_chars is not None else OBSERVATION_CHARS
+        )
         self._output = OutputSpec(output_type) if output_type is not None else None
 
         if sandbox is not None:
             self.sandbox = sandbox
             self.typecheck = sandbox.typecheck
         else:
+            over = declarations_budget is not None and _over_budget(
+                Toolbox(tools).declarations(output_type=output_type), declarations_budget
+            )
             self.sandbox = Sandbox(
                 tools,
                 limits=limits,
                 approve=approve,
                 typecheck=typecheck,
                 output_type=output_type,
+                tool_search=over,
             )
             self.typecheck = typecheck
         self.limits = self.sandbox.limits
@@ -150,13 +199,35 @@ class Agent:
             self.client = client
         else:
             self.client = _build_client(base_url, api_key, timeout, max_retries)
-        self._model = ModelClient(self.client, model, settings)
+        self.model_timeout = model_timeout
+        self._model = ModelClient(self.client, model, settings, total_timeout=model_timeout)
+        self.last_run: AgentRun | None = None
+        """The run this agent started last: in progress, finished, or cancelled (a
+        cancelled ``run`` raises, and its partial run is here)."""
+        self.declarations_budget = declarations_budget
+        declarations = self.sandbox.declarations(output_type=output_type)
+        self.catalog_mode = False
+        """True when the prompt lists the tools instead of declaring them."""
+        catalog: tuple[int, str] | None = None
+        if (
+            self.sandbox.tool_search
+            and declarations_budget is not None
+            and _over_budget(declarations, declarations_budget)
+        ):
+            self.catalog_mode = True
+            if max_observation_chars is None:
+                self.max_observation_chars = CATALOG_OBSERVATION_CHARS
+            declarations = Toolbox().declarations(output_type=output_type)
+            declarations += "\n" + SEARCH_DECLARATION
+            listing = self.sandbox.catalog.listing(declarations_budget // 4)
+            catalog = (len(self.sandbox.toolbox), listing)
         self.system_prompt = build_system_prompt(
-            self.sandbox.declarations(output_type=output_type),
+            declarations,
             mode=mode,
             typed_output=output_type is not None,
             instructions=instructions,
             typecheck=self.sandbox.typecheck,
+            catalog=catalog,
         )
 
     def _settings(self) -> LoopSettings:
@@ -180,16 +251,21 @@ class Agent:
         """Solve ``task``; returns the run, whatever happened (see ``AgentRun.status``).
 
         ``on_event`` (a plain function) receives the events ``run_stream`` would yield.
-        Cancelling the awaiting task stops the model call or kills the running script.
+        Cancelling the awaiting task stops the model call or kills the running script,
+        and re-raises; the partial run, with status ``"cancelled"`` and every step that
+        finished, is ``agent.last_run`` (and the ``RunFinished`` event's).
         """
         self._check_task(task)
         emit: AgentEventHandler = on_event if on_event is not None else _ignore
         stream = bool(self.stream)
-        return await Loop(self._settings(), task, emit, stream).execute()
+        loop = Loop(self._settings(), task, emit, stream)
+        self.last_run = loop.run
+        return await loop.execute()
 
     def run_sync(self, task: str, *, on_event: AgentEventHandler | None = None) -> AgentRun:
-        """``run`` for code that is not async (starts its own event loop)."""
-        return anyio.run(functools.partial(self.run, task, on_event=on_event))
+        """``run`` for code that is not async: on a new event loop, this thread's, or a
+        helper thread's when this thread already runs one (a notebook, an async caller)."""
+        return run_blocking(functools.partial(self.run, task, on_event=on_event))
 
     async def run_stream(self, task: str) -> AsyncGenerator[AgentEvent, None]:
         """Solve ``task``, yielding events as they happen; the last one is ``RunFinished``.
@@ -209,6 +285,7 @@ class Agent:
                 send.send_nowait(event)
 
         loop = Loop(self._settings(), task, emit, stream)
+        self.last_run = loop.run
 
         async def produce() -> None:
             with send:
@@ -263,6 +340,10 @@ class Agent:
     def __repr__(self) -> str:
         tools = ", ".join(item.name for item in self.sandbox.tools)
         return f"Agent(model={self.model!r}, mode={self.mode!r}, tools=[{tools}])"
+
+
+def _over_budget(declarations: str, budget: int) -> bool:
+    return estimate_tokens(declarations) > budget
 
 
 def _ignore(event: AgentEvent) -> None:

@@ -2,9 +2,11 @@
 
 A step yields ``StepStarted``; while the model answers, ``ModelTextDelta`` for each
 fragment of text (streamed calls only); then ``ModelReplied`` with the whole reply.
-A reply that cannot be used yields ``StepFault``. When code runs: ``CodeReady``,
-then ``ConsoleLine``, ``ToolCalled`` and ``ToolReturned`` live as the script runs,
-then ``ExecutionFinished`` with the record and the observation for the model.
+A reply that cannot be used yields ``StepFault``; a model call that fails (HTTP error,
+timeout, unreachable endpoint) yields ``ModelFailed`` and the run ends. When code
+runs: ``CodeReady``, then ``ConsoleLine``, ``ToolCalled`` and ``ToolReturned`` live as
+the script runs, then ``ExecutionFinished`` with the record and the observation for
+the model.
 The last event of every run is ``RunFinished``.
 """
 
@@ -45,6 +47,14 @@ class ModelReplied:
 @dataclass(frozen=True)
 class StepFault:
     """The model's reply could not be used; ``message`` is what the model is told."""
+
+    step: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ModelFailed:
+    """The model call failed (no reply at all); the run ends with ``"error"``."""
 
     step: int
     message: str
@@ -104,6 +114,7 @@ AgentEvent = (
     | ModelTextDelta
     | ModelReplied
     | StepFault
+    | ModelFailed
     | CodeReady
     | ConsoleLine
     | ToolCalled

@@ -10,8 +10,16 @@ Each step is one model call. What happens next depends on the reply:
 - a reply that cannot be used (malformed tool-call JSON, an unknown tool, an empty or
   cut-off reply): the model is told what was wrong and gets another step. After
   ``MAX_CONSECUTIVE_FAULTS`` such replies in a row the run ends with ``"error"``.
-- a failed model call (HTTP error or timeout after the SDK's retries): the run ends
-  with ``"error"`` at once.
+- a failed model call (HTTP error or timeout after the SDK's retries, or past
+  ``model_timeout``): the run ends with ``"error"`` at once.
+- cancellation (Ctrl-C, a caller's timeout): the run ends with ``"cancelled"``,
+  keeping its steps so far, and the cancellation goes on. A script that was running
+  gets a record of kind ``cancelled`` built from its live events (what it printed and
+  which tools it called); ``RunFinished`` and ``Agent.last_run`` carry the run.
+
+A sub-agent (``Agent.as_tool``) called by a step's script reports its model calls and
+tokens to that step (``sub_agent_usage``) through a context variable, and the parent
+run's usage includes them, however deep the nesting.
 
 Only the first ``execute_typescript`` call of a reply runs; any others are answered
 with a note to put all the work in one script.
@@ -19,24 +27,31 @@ with a note to put all the work in one script.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
+import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
+import anyio
+
 from .._events import ConsoleEvent, ExecutionEvent, ToolCallFinished, ToolCallStarted
-from .._record import ExecutionRecord
+from .._record import ConsoleEntry, ErrorInfo, ExecutionRecord, ToolCallRecord, Versions
 from .._sandbox import Sandbox
+from .._session import Session
+from .._tracing import SpanHandle, agent_span, model_span
 from .._version import __version__
 from ._events import (
     AgentEvent,
     CodeReady,
     ConsoleLine,
     ExecutionFinished,
+    ModelFailed,
     ModelReplied,
     ModelTextDelta,
     RunFinished,
@@ -53,8 +68,16 @@ from ._prompt import EXECUTE_TOOL, EXECUTE_TOOL_NAME, LAST_STEP_NOTICE
 from ._records import AgentRun, AgentStep, Mode, RunStatus, Usage
 
 MAX_CONSECUTIVE_FAULTS = 3
+LOGGER = logging.getLogger("tsact.agent")
 
 Emit = Callable[[AgentEvent], object]
+UsageSink = Callable[[Usage], None]
+
+USAGE_SINK: contextvars.ContextVar[UsageSink | None] = contextvars.ContextVar(
+    "tsact_usage_sink", default=None
+)
+"""Where a sub-agent run reports its usage: the step of the calling agent whose script is
+running (set around each script; tool calls inherit the context of the execution)."""
 
 
 def now_iso() -> str:
@@ -73,6 +96,7 @@ class LoopSettings:
     max_steps: int
     output: OutputSpec | None
     max_observation_chars: int
+    name: str = "tsact"
 
 
 @dataclass
@@ -83,6 +107,50 @@ class _Answer:
 
 class _Fault(Exception):
     """The reply cannot be used; the message is for the model."""
+
+
+@dataclass
+class _LiveScript:
+    """What the running script has done so far, from its events: the record of a script
+    that was cancelled is built from it."""
+
+    code: str
+    started: float = field(default_factory=time.perf_counter)
+    started_at: str = field(default_factory=lambda: now_iso())
+    console: list[ConsoleEntry] = field(default_factory=list)
+    calls: dict[int, ToolCallRecord] = field(default_factory=dict)
+
+    def see(self, event: ExecutionEvent) -> None:
+        if isinstance(event, ConsoleEvent):
+            self.console.append(event.entry)
+        else:
+            self.calls[event.call.id] = event.call
+
+    def cancelled_record(self, sandbox: Sandbox) -> ExecutionRecord:
+        calls = list(self.calls.values())
+        for call in calls:
+            if call.status == "running":
+                call.status = "cancelled"
+                call.error = "the run was cancelled before this tool call finished"
+        version = sandbox.deno_version
+        return ExecutionRecord(
+            id=uuid.uuid4().hex,
+            source=self.code,
+            status="error",
+            error=ErrorInfo(
+                kind="cancelled",
+                message="the run was cancelled while the script ran; this record holds what "
+                "it printed and the tool calls it made until then",
+            ),
+            console=self.console,
+            tool_calls=calls,
+            duration_ms=_ms_since(self.started),
+            limits=sandbox.limits,
+            versions=Versions(
+                tsact=__version__, deno=version.deno, v8=version.v8, typescript=version.typescript
+            ),
+            started_at=self.started_at,
+        )
 
 
 CUT_OFF = (
@@ -156,42 +224,89 @@ class Loop:
             {"role": "user", "content": task},
         ]
         self.tool_names = [item.name for item in settings.sandbox.tools]
+        self.session = Session(settings.sandbox)
+        """The task's variables, carried from one step's script to the next."""
         self.faults = 0
         self._start = time.perf_counter()
+        self._parent_usage = USAGE_SINK.get()
+        self._live: _LiveScript | None = None
+        self._waiting_since: float | None = None
+        self._span = SpanHandle(None)
 
     def _finish(self, status: RunStatus, *, error: str | None = None) -> AgentRun:
         self.run.status = status
         self.run.error = error
         self.run.duration_ms = round((time.perf_counter() - self._start) * 1000, 3)
+        LOGGER.debug("run %s ended: %s after %d steps", self.run.id, status, len(self.run.steps))
+        usage = self.run.usage
+        self._span.set(
+            gen_ai__usage__input_tokens=usage.prompt_tokens,
+            gen_ai__usage__output_tokens=usage.completion_tokens,
+            tsact__agent__status=status,
+            tsact__agent__steps=len(self.run.steps),
+            tsact__agent__model_calls=usage.model_calls,
+            tsact__duration_ms=self.run.duration_ms,
+        )
+        if status != "final_answer":
+            self._span.fail(status, error or status)
         self.emit(RunFinished(self.run))
         return self.run
 
+    def _count(self, usage: Usage) -> None:
+        """Add model calls and tokens to the run, and to the calling agent's step, if any."""
+        self.run.usage = self.run.usage + usage
+        if self._parent_usage is not None:
+            self._parent_usage(usage)
+
     async def execute(self) -> AgentRun:
-        """Run steps until an answer, an error, or ``max_steps``."""
+        """Run steps until an answer, an error, ``max_steps`` or cancellation."""
+        LOGGER.debug("run %s started: model %s", self.run.id, self.run.model)
+        with agent_span(self.run.model, self.run.id) as self._span:
+            try:
+                return await self._steps()
+            except (anyio.get_cancelled_exc_class(), KeyboardInterrupt):
+                self._cancelled()
+                raise
+
+    def _cancelled(self) -> None:
+        """End the run as ``cancelled``, keeping what finished and what the script did."""
+        step = self.run.steps[-1] if self.run.steps else None
+        where = ""
+        if step is not None:
+            live, self._live = self._live, None
+            if live is not None and step.record is None:
+                step.execution_ms = _ms_since(live.started)
+                step.record = live.cancelled_record(self.s.sandbox)
+                where = f" at step {step.index}, while its script ran"
+            elif self._waiting_since is not None:
+                step.model_ms = _ms_since(self._waiting_since)
+                where = f" at step {step.index}, while waiting for the model"
+            else:
+                where = f" at step {step.index}"
+        self._finish("cancelled", error=f"the run was cancelled{where}")
+
+    async def _steps(self) -> AgentRun:
         for index in range(1, self.s.max_steps + 1):
             step = AgentStep(index=index, started_at=now_iso())
             self.run.steps.append(step)
             self.emit(StepStarted(index))
-            started = time.perf_counter()
+            started = self._waiting_since = time.perf_counter()
             try:
-                reply = await self.s.model.complete(
-                    self.messages,
-                    tools=[EXECUTE_TOOL] if self.s.mode == "tools" else None,
-                    stream=self.stream,
-                    on_text=functools.partial(self._delta, index),
-                )
+                reply = await self._complete(index)
             except ModelCallFailed as exc:
+                self._waiting_since = None
                 step.model_ms = _ms_since(started)
                 step.usage = Usage(model_calls=1)
-                self.run.usage = self.run.usage + step.usage
-                step.fault = str(exc)
-                self.emit(StepFault(index, step.fault))
+                self._count(step.usage)
+                step.model_error = str(exc)
+                self.emit(ModelFailed(index, step.model_error))
                 return self._finish("error", error=f"model call failed at step {index}: {exc}")
+            self._waiting_since = None
             step.model_ms = _ms_since(started)
             step.model_text = reply.text
             step.finish_reason = reply.finish_reason
             step.usage = reply.usage
-            self.run.usage = self.run.usage + reply.usage
+            self._count(reply.usage)
             self.emit(ModelReplied(index, reply.text, reply.finish_reason, reply.usage))
             try:
                 answer = await self._step(step, reply, notice=index + 1 == self.s.max_steps)
@@ -215,6 +330,27 @@ class Loop:
         return self._finish(
             "max_steps", error=f"no final answer after {steps} step{'s' if steps != 1 else ''}"
         )
+
+    async def _complete(self, index: int) -> ModelReply:
+        """One model call, in its span."""
+        model = self.s.model
+        with model_span(model.model, str(model.client.base_url)) as span:
+            try:
+                reply = await model.complete(
+                    self.messages,
+                    tools=[EXECUTE_TOOL] if self.s.mode == "tools" else None,
+                    stream=self.stream,
+                    on_text=functools.partial(self._delta, index),
+                )
+            except ModelCallFailed as exc:
+                span.fail("model_call_failed", str(exc))
+                raise
+            span.set(
+                gen_ai__response__finish_reasons=[reply.finish_reason or "unknown"],
+                gen_ai__usage__input_tokens=reply.usage.prompt_tokens,
+                gen_ai__usage__output_tokens=reply.usage.completion_tokens,
+            )
+            return reply
 
     def _delta(self, index: int, text: str) -> None:
         self.emit(ModelTextDelta(index, text))
@@ -306,7 +442,10 @@ class Loop:
         self.faults = 0
         self.emit(CodeReady(index, code))
 
+        live = self._live = _LiveScript(code)
+
         def on_event(event: ExecutionEvent) -> None:
+            live.see(event)
             if isinstance(event, ConsoleEvent):
                 self.emit(ConsoleLine(index, event.entry))
             elif isinstance(event, ToolCallStarted):
@@ -314,10 +453,19 @@ class Loop:
             elif isinstance(event, ToolCallFinished):
                 self.emit(ToolReturned(index, event.call))
 
-        started = time.perf_counter()
-        record = await self.s.sandbox.run(code, on_event=on_event)
-        step.execution_ms = _ms_since(started)
+        def sub_agent_used(usage: Usage) -> None:
+            step.sub_agent_usage = step.sub_agent_usage + usage
+            self._count(usage)
+
+        token = USAGE_SINK.set(sub_agent_used)
+        try:
+            record = await self.session.run(code, on_event=on_event)
+        finally:
+            USAGE_SINK.reset(token)
+        self._live = None
+        step.execution_ms = _ms_since(live.started)
         step.record = record
+        LOGGER.debug("step %d: script ended %s in %.1f ms", index, record.status, step.execution_ms)
         answer, observation = self._judge(record)
         if answer is not None:
             self.emit(ExecutionFinished(index, record, None))

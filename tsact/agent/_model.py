@@ -10,14 +10,19 @@ here: the loop decides what to tell the model.
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import anyio
 import httpx
 import openai
 
 from ._records import Usage
+
+LOGGER = logging.getLogger("tsact.agent")
 
 
 class ModelCallFailed(Exception):
@@ -104,10 +109,18 @@ def _describe_timeout(timeout: Any) -> str:
 class ModelClient:
     """Calls chat completions on one model with fixed settings."""
 
-    def __init__(self, client: openai.AsyncOpenAI, model: str, settings: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        client: openai.AsyncOpenAI,
+        model: str,
+        settings: dict[str, Any],
+        *,
+        total_timeout: float | None = None,
+    ) -> None:
         self.client = client
         self.model = model
         self.settings = settings
+        self.total_timeout = total_timeout
 
     def _where(self) -> str:
         return str(self.client.base_url).rstrip("/")
@@ -124,10 +137,46 @@ class ModelClient:
         stream: bool,
         on_text: Callable[[str], object] | None = None,
     ) -> ModelReply:
-        """One model call; raises ``ModelCallFailed`` when no reply could be had."""
+        """One model call; raises ``ModelCallFailed`` when no reply could be had, or none
+        within ``total_timeout`` seconds (retries included)."""
         request: dict[str, Any] = {**self.settings, "model": self.model, "messages": messages}
         if tools:
             request["tools"] = tools
+        where = self._where()
+        LOGGER.debug(
+            "model request to %s: model %s, %d messages, %s",
+            where,
+            self.model,
+            len(messages),
+            "streamed" if stream else "not streamed",
+        )
+        started = time.perf_counter()
+        try:
+            with anyio.fail_after(self.total_timeout):
+                reply = await self._call(request, stream, on_text)
+        except TimeoutError:
+            LOGGER.debug("model request to %s: no reply within model_timeout", where)
+            raise ModelCallFailed(
+                f"the model endpoint {where} gave no reply within model_timeout "
+                f"({self.total_timeout:g} s; --model-timeout on the command line)"
+            ) from None
+        LOGGER.debug(
+            "model reply from %s in %.0f ms: finish %s, %d tool calls, %d+%d tokens",
+            where,
+            (time.perf_counter() - started) * 1000,
+            reply.finish_reason,
+            len(reply.tool_calls),
+            reply.usage.prompt_tokens,
+            reply.usage.completion_tokens,
+        )
+        return reply
+
+    async def _call(
+        self,
+        request: dict[str, Any],
+        stream: bool,
+        on_text: Callable[[str], object] | None,
+    ) -> ModelReply:
         create = cast(Any, self.client.chat.completions.create)
         where = self._where()
         try:

@@ -3,8 +3,9 @@
 It holds, in this order: one line saying how the script ended; the error with its
 kind, position, the offending source line and the stack (or the type checker's
 diagnostics, each with its source line), and the type checker's notes when a script it
-let run then failed; the console output; the returned value as
-JSON; the tool calls that failed. Long parts are cut to their head and tail with a
+let run then failed; the console output; the returned value as JSON (a string as its
+text); the tool calls that failed; and one line naming the variables the next script
+will see. Long parts are cut to their head and tail with a
 marker that says how much was left out; the record keeps everything.
 
 ``max_chars`` bounds the whole observation. After a reserve for what the parts cannot
@@ -13,8 +14,8 @@ that the shares of one observation add up to at most 100%: on an error, the mess
 20%, the source line 5% (twice: the line and its caret), the stack 15%, the console
 30%, failed tool calls 15%, the checker's notes 10%; type errors' diagnostics 55%;
 after a success, the console 40% and the returned value (or the ``headline`` that
-replaces it) 45%. Each part keeps at least 80 characters, so a budget under about 1,000
-can be exceeded.
+replaces it) 45%, the console 85% when nothing was returned. Each part keeps at least
+80 characters, so a budget under about 1,000 can be exceeded.
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ def cut(text: str, limit: int) -> str:
 
 
 def to_json_text(value: Any) -> str:
-    """Compact, readable JSON of a value from a record."""
+    """Compact, readable JSON of a value from a record; a string as its text."""
+    if isinstance(value, str):
+        return value
     try:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError):
@@ -202,9 +205,12 @@ def build_observation(
         first = f"The script ran without error{detail}."
         parts.append(cut(headline, _share(max_chars, 45)) if headline else first)
     console = console_text(record)
+    nothing_returned = record.status == "ok" and headline is None and record.result is None
     if console:
         label = "Console output before the error:" if errored else "Console:"
-        parts.append(label + "\n" + cut(console, _share(max_chars, 30 if errored else 40)))
+        # nothing returned: the console gets the returned value's share too
+        share = 30 if errored else 85 if nothing_returned else 40
+        parts.append(label + "\n" + cut(console, _share(max_chars, share)))
     if record.status == "ok" and headline is None:
         if record.result is not None:
             result = cut(to_json_text(record.result), _share(max_chars, 45))
@@ -217,4 +223,19 @@ def build_observation(
     failed = _failed_calls(record, max_chars)
     if failed:
         parts.append(failed)
+    kept = kept_line(record)
+    if kept:
+        parts.append(kept)
     return "\n".join(parts)
+
+
+def kept_line(record: ExecutionRecord, limit: int = 400) -> str:
+    """One line naming the variables the next script will see, or why none were kept."""
+    state = record.state
+    if state is None:
+        return ""
+    names = ", ".join(f"{var.name} ({var.summary})" for var in state.kept)
+    line = f"Kept for the next script: {names}." if names else ""
+    if state.error:
+        line = (line + " " if line else "") + f"Not kept: {state.error}."
+    return cut(line, limit)

@@ -13,9 +13,9 @@ from typing import Any, Literal
 import msgspec
 from pydantic import TypeAdapter
 
-from .._record import ExecutionRecord
+from .._record import FORMAT, ExecutionRecord, file_format
 
-RunStatus = Literal["final_answer", "max_steps", "error"]
+RunStatus = Literal["final_answer", "max_steps", "error", "cancelled"]
 Mode = Literal["tools", "text"]
 
 
@@ -55,8 +55,12 @@ class AgentStep(msgspec.Struct, kw_only=True):
             or, on the last step of a run that ran out of steps, never sent (``None``
             when the step ended the run with an answer, or with a failed model call).
         fault: what was wrong with the model's reply when it could not be used
-            (malformed tool call, unknown tool, empty or cut-off reply, a failed call).
+            (malformed tool call, unknown tool, empty or cut-off reply).
+        model_error: why the model call itself failed (HTTP error, timeout, unreachable
+            endpoint); such a step has no reply and ends the run.
         usage: the tokens of this step's model call.
+        sub_agent_usage: the model calls and tokens of sub-agents (``Agent.as_tool``) that
+            this step's script called; the run's ``usage`` includes them.
         model_ms: time spent waiting for the model.
         execution_ms: time spent running ``code``.
         started_at: UTC time the step started, ISO 8601.
@@ -69,7 +73,9 @@ class AgentStep(msgspec.Struct, kw_only=True):
     record: ExecutionRecord | None = None
     observation: str | None = None
     fault: str | None = None
+    model_error: str | None = None
     usage: Usage = Usage()
+    sub_agent_usage: Usage = Usage()
     model_ms: float = 0.0
     execution_ms: float = 0.0
     started_at: str = ""
@@ -81,11 +87,15 @@ class AgentRun(msgspec.Struct, kw_only=True, dict=True):
     ``status`` is ``"final_answer"`` when the model gave an answer (by ``final_answer``
     in a script, or by a reply without code), ``"max_steps"`` when it ran out of
     steps, ``"error"`` when the run could not go on (``error`` says why: a failed
-    model call, repeated unusable replies). ``output`` is typed when the agent has an
+    model call, repeated unusable replies), ``"cancelled"`` when it was cancelled (its
+    steps so far; a script that was running then has a record of kind ``cancelled``
+    with what it had printed and called). ``usage`` counts every model call, the
+    sub-agents' too. ``output`` is typed when the agent has an
     ``output_type``; in JSON, and after ``from_json``, it is the JSON value (use
     ``output_as(type)`` to get a typed value back).
     """
 
+    format: int = FORMAT
     id: str
     task: str
     model: str
@@ -126,8 +136,20 @@ class AgentRun(msgspec.Struct, kw_only=True, dict=True):
 
     @classmethod
     def from_json(cls, text: str | bytes) -> AgentRun:
-        """Read a run back from its JSON text; raises ``msgspec.ValidationError`` if invalid."""
-        return msgspec.json.decode(text, type=cls)
+        """Read a run back from its JSON text; raises ``msgspec.ValidationError`` if invalid
+        (``NewerFormat`` when a newer tsact wrote it). An older run keeps its ``format``."""
+        return run_from_value(msgspec.json.decode(text))
+
+
+def run_from_value(raw: Any) -> AgentRun:
+    """An ``AgentRun`` from decoded JSON, each ``format`` kept as the file has it."""
+    version = file_format(raw)
+    run = msgspec.convert(raw, type=AgentRun)
+    run.format = version
+    for step, raw_step in zip(run.steps, raw.get("steps") or [], strict=False):
+        if step.record is not None and isinstance(raw_step, dict):
+            step.record.format = file_format(raw_step.get("record"))
+    return run
 
 
 _MISSING: Any = object()

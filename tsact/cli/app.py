@@ -13,11 +13,13 @@ import typer
 from tsact import Limits, __version__
 
 from .errors import reporting_input_errors
+from .help import PlainCommand, PlainGroup
 
 DEFAULT_LIMITS = Limits()
 
 app = typer.Typer(
     name="tsact",
+    cls=PlainGroup,
     help=(
         "Let an LLM act by writing TypeScript: run scripts against Python tools in a "
         "locked-down Deno sandbox, and inspect what they did."
@@ -45,6 +47,27 @@ ToolsOption = Annotated[
         ),
     ),
 ]
+McpOption = Annotated[
+    list[str],
+    typer.Option(
+        "--mcp",
+        metavar='"COMMAND ARGS"',
+        help=(
+            "Tools of an MCP server started by this command line (stdio), such as "
+            '"python weather_server.py"; "PREFIX=COMMAND ARGS" names them PREFIX_*. Repeat '
+            "for more servers; combines with --tools."
+        ),
+    ),
+]
+FUEL_HELP = (
+    "Fuel per script: a deterministic work budget, counted at every loop iteration and "
+    "function call; 0 turns metering off."
+)
+FuelOption = Annotated[int, typer.Option("--fuel", metavar="N", min=0, help=FUEL_HELP)]
+MODEL_TIMEOUT = 180.0
+"""Agent's DEFAULT_MODEL_TIMEOUT (a test checks they agree; the agent imports openai,
+which this module must not)."""
+
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON for programs instead of the human view.")
 ]
@@ -68,12 +91,13 @@ def main_options(
     """Run TypeScript against Python tools in a locked-down Deno sandbox."""
 
 
-@app.command("exec")
+@app.command("exec", cls=PlainCommand)
 def exec_command(
     script: Annotated[
         str, typer.Argument(help="The TypeScript file to run (- reads standard input).")
     ],
     tools: ToolsOption = [],  # noqa: B006 (typer reads the default; it is never mutated)
+    mcp: McpOption = [],  # noqa: B006
     timeout: Annotated[
         float,
         typer.Option("--timeout", metavar="S", help="Wall-clock limit in seconds."),
@@ -82,14 +106,7 @@ def exec_command(
         int,
         typer.Option("--memory", metavar="MB", help="Memory limit in MB."),
     ] = DEFAULT_LIMITS.memory_mb,
-    fuel: Annotated[
-        int,
-        typer.Option(
-            "--fuel",
-            metavar="N",
-            help="Deterministic work budget (loop iterations and function calls); 0 for none.",
-        ),
-    ] = DEFAULT_LIMITS.fuel or 0,
+    fuel: FuelOption = DEFAULT_LIMITS.fuel or 0,
     typecheck: Annotated[
         bool,
         typer.Option(
@@ -109,6 +126,7 @@ def exec_command(
         record = exec_script(
             script,
             tools,
+            mcp=mcp,
             timeout_s=timeout,
             memory_mb=memory,
             fuel=fuel,
@@ -118,10 +136,11 @@ def exec_command(
     raise typer.Exit(0 if record.ok else 1)
 
 
-@app.command("run")
+@app.command("run", cls=PlainCommand)
 def run_command(
     task: Annotated[str, typer.Argument(help="What the agent should do, in plain words.")],
     tools: ToolsOption = [],  # noqa: B006
+    mcp: McpOption = [],  # noqa: B006
     model: Annotated[
         str,
         typer.Option("--model", "-m", envvar="TSACT_MODEL", help="Model name at the endpoint."),
@@ -146,6 +165,7 @@ def run_command(
         str,
         typer.Option(
             "--mode",
+            metavar="tools|text",
             help="tools: the model calls execute_typescript; text: fenced ts blocks "
             "(for models without tool calling).",
         ),
@@ -156,6 +176,15 @@ def run_command(
     memory: Annotated[
         int, typer.Option("--memory", metavar="MB", help="Memory limit per script in MB.")
     ] = DEFAULT_LIMITS.memory_mb,
+    fuel: FuelOption = DEFAULT_LIMITS.fuel or 0,
+    model_timeout: Annotated[
+        float,
+        typer.Option(
+            "--model-timeout",
+            metavar="S",
+            help="Seconds one model call may take, retries included; 0: no bound.",
+        ),
+    ] = MODEL_TIMEOUT,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the run's JSON instead of the human view.")
     ] = False,
@@ -167,10 +196,11 @@ def run_command(
     """Give a task to the agent: the model writes TypeScript against the tools until done.
 
     Exit status 0 when the run ended with an answer, 1 when it did not (max steps, a
-    model or endpoint failure), 2 for bad usage.
+    model or endpoint failure, --model-timeout), 2 for bad usage, 130 when interrupted
+    (Ctrl-C keeps the steps that finished: --save writes them, status cancelled).
     """
     from .errors import InputError
-    from .run_command import run_task
+    from .run_command import INTERRUPTED_EXIT, run_task
 
     with reporting_input_errors():
         if mode not in ("tools", "text"):
@@ -178,6 +208,7 @@ def run_command(
         run = run_task(
             task,
             tools,
+            mcp=mcp,
             model=model,
             base_url=base_url,
             max_steps=max_steps,
@@ -185,13 +216,17 @@ def run_command(
             mode="tools" if mode == "tools" else "text",
             timeout_s=timeout,
             memory_mb=memory,
+            fuel=fuel,
+            model_timeout=model_timeout,
             as_json=as_json,
             save=save,
         )
+    if run.status == "cancelled":
+        raise typer.Exit(INTERRUPTED_EXIT)
     raise typer.Exit(0 if run.status == "final_answer" else 1)
 
 
-@app.command("inspect")
+@app.command("inspect", cls=PlainCommand)
 def inspect_command(
     file: Annotated[str, typer.Argument(help="A saved execution record or agent run (JSON).")],
     as_json: Annotated[
@@ -211,13 +246,17 @@ def inspect_command(
         inspect_file(file, as_json=as_json, step=step)
 
 
-@app.command("replay")
+@app.command("replay", cls=PlainCommand)
 def replay_command(
     file: Annotated[str, typer.Argument(help="A saved execution record or agent run (JSON).")],
     tools: ToolsOption = [],  # noqa: B006
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show each replay's console too.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Re-run recorded scripts and show where the outcome differs from the recording.
+    """Re-run recorded scripts: show what each returned, and where it differs from the
+    recording.
 
     Without --tools, offline: tool calls are answered from the recording, and a call it
     does not hold is a divergence. With --tools, live against the current tools: how to
@@ -227,43 +266,80 @@ def replay_command(
     from .replay_command import replay_file
 
     with reporting_input_errors():
-        matches = replay_file(file, tools, as_json=as_json)
+        matches = replay_file(file, tools, as_json=as_json, verbose=verbose)
     raise typer.Exit(0 if matches else 1)
 
 
-@app.command("types")
-def types_command(tools: ToolsOption = []) -> None:  # noqa: B006
-    """Print the TypeScript declarations that scripts (and models) see for the tools."""
-    from .types_command import print_types
+@app.command("types", cls=PlainCommand)
+def types_command(
+    tools: ToolsOption = [],  # noqa: B006
+    mcp: McpOption = [],  # noqa: B006
+    schema: Annotated[
+        str | None,
+        typer.Option(
+            "--schema",
+            metavar="FILE.json",
+            help="Print the TypeScript type of this JSON Schema instead (- reads stdin).",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            metavar="NAME",
+            help="The type's name for --schema (default: its title, else the file's name).",
+        ),
+    ] = None,
+) -> None:
+    """Print the TypeScript declarations that scripts (and models) see for the tools, or
+    with --schema the TypeScript type of one JSON Schema."""
+    from .errors import InputError
+    from .types_command import print_schema_type, print_types
 
     with reporting_input_errors():
-        print_types(tools)
+        if schema is not None:
+            if tools or mcp:
+                raise InputError("give either --schema or --tools/--mcp, not both")
+            print_schema_type(schema, name)
+        elif name is not None:
+            raise InputError("--name names the type of a --schema; give --schema FILE.json")
+        else:
+            print_types(tools, mcp)
 
 
-@app.command("check")
+@app.command("check", cls=PlainCommand)
 def check_command(
-    script: Annotated[
-        str, typer.Argument(help="The TypeScript file to check (- reads standard input).")
+    scripts: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SCRIPT.ts",
+            help="The TypeScript files to check (- reads standard input); several are "
+            "checked by one warm type checker.",
+        ),
     ],
     tools: ToolsOption = [],  # noqa: B006
+    mcp: McpOption = [],  # noqa: B006
     as_json: JsonOption = False,
 ) -> None:
-    """Type-check a script against the tools' declarations, without running it.
+    """Type-check scripts against the tools' declarations, without running them.
 
     Errors would stop a run; notes are only reported. Exit status 0 when nothing would
-    stop it, 1 when something would, 2 for bad usage.
+    stop any script, 1 when something would, 2 for bad usage.
     """
-    from .check_command import check_script
+    from .check_command import check_scripts
 
     with reporting_input_errors():
-        diagnostics = check_script(script, tools, as_json=as_json)
-    raise typer.Exit(1 if any(d.blocking for d in diagnostics) else 0)
+        found = check_scripts(scripts, tools, mcp=mcp, as_json=as_json)
+    raise typer.Exit(1 if any(d.blocking for diagnostics in found for d in diagnostics) else 0)
 
 
-@app.command("schema")
+@app.command("schema", cls=PlainCommand)
 def schema_command(
     kind: Annotated[
-        str, typer.Argument(help="record: an execution record; run: an agent run.")
+        str,
+        typer.Argument(
+            metavar="record|run", help="record: an execution record; run: an agent run."
+        ),
     ] = "record",
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of execution records or agent runs."""
@@ -274,3 +350,70 @@ def schema_command(
         if kind not in ("record", "run"):
             raise InputError(f"schema: expected 'record' or 'run', got {kind!r}")
         print_schema(kind)
+
+
+mcp_app = typer.Typer(
+    name="mcp",
+    cls=PlainGroup,
+    help="tsact and MCP: serve typed code mode to any MCP client.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(mcp_app)
+
+
+@mcp_app.command("serve", cls=PlainCommand)
+def mcp_serve_command(
+    tools: ToolsOption = [],  # noqa: B006
+    mcp: McpOption = [],  # noqa: B006
+    http: Annotated[
+        str | None,
+        typer.Option(
+            "--http",
+            metavar="HOST:PORT",
+            help="Serve streamable HTTP at http://HOST:PORT/mcp instead of stdio (port 0: any).",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="S", help="Wall-clock limit per script.")
+    ] = DEFAULT_LIMITS.timeout_s,
+    memory: Annotated[
+        int, typer.Option("--memory", metavar="MB", help="Memory limit per script in MB.")
+    ] = DEFAULT_LIMITS.memory_mb,
+    fuel: FuelOption = DEFAULT_LIMITS.fuel or 0,
+    typecheck: Annotated[
+        bool,
+        typer.Option("--typecheck/--no-typecheck", help="Type-check each script before it runs."),
+    ] = True,
+    declarations_budget: Annotated[
+        int,
+        typer.Option(
+            "--declarations-budget",
+            metavar="TOKENS",
+            min=0,
+            help="Past this many tokens of declarations, the tool's description lists tool "
+            "names and scripts get search_tools(query).",
+        ),
+    ] = 8000,
+) -> None:
+    """Serve `execute_typescript(code)` over the tools as an MCP server (stdio by default).
+
+    Each call runs the script in a fresh sandbox and answers with what it printed,
+    returned or its error, and structuredContent {status, result, error}.
+    """
+    from .mcp_command import serve_mcp
+
+    with reporting_input_errors():
+        serve_mcp(
+            tools,
+            mcp,
+            http=http,
+            timeout_s=timeout,
+            memory_mb=memory,
+            fuel=fuel,
+            typecheck=typecheck,
+            declarations_budget=declarations_budget,
+        )

@@ -2,7 +2,7 @@
 
 Errors are the diagnostics that would stop a run; notes are those the checking policy
 only reports (README, "Type checking"). Exit status 0 when nothing would stop the
-script, 1 when something would, 2 for bad input.
+scripts, 1 when something would, 2 for bad input.
 """
 
 from __future__ import annotations
@@ -18,33 +18,74 @@ from tsact import CheckerError, Diagnostic, ErrorInfo
 
 from .errors import InputError
 from .inputs import read_script
+from .mcp_servers import mcp_tools
 from .output import stdout_console, untrusted, write_plain
 from .render import plural, source_view
 from .sandboxes import make_sandbox
 from .tools_file import load_tools
 
 
-def check_script(script: str, tools: list[str], *, as_json: bool) -> list[Diagnostic]:
+def check_script(
+    script: str,
+    tools: list[str],
+    *,
+    mcp: list[str] = [],  # noqa: B006 (never mutated)
+    as_json: bool,
+) -> list[Diagnostic]:
     """Type-check ``script``; print its diagnostics, notes included (or their JSON), and
     return them."""
-    source = read_script(script)
-    sandbox = make_sandbox(load_tools(tools))
+    return check_scripts([script], tools, mcp=mcp, as_json=as_json)[0]
 
-    async def check() -> list[Diagnostic]:
-        return await sandbox.check(source, include_notes=True)
+
+def check_scripts(
+    scripts: list[str],
+    tools: list[str],
+    *,
+    mcp: list[str] = [],  # noqa: B006 (never mutated)
+    as_json: bool,
+) -> list[list[Diagnostic]]:
+    """Type-check each script with one warm checker; print the diagnostics of each.
+
+    ``--json`` prints one file's diagnostics as a list, several files' as a list of
+    ``{"file", "diagnostics"}`` objects, in the order given.
+    """
+    sources = [read_script(script) for script in scripts]
+    local = load_tools(tools)
+    with mcp_tools(mcp) as remote:
+        sandbox = make_sandbox([*local, *remote])
+
+    async def check_all() -> list[list[Diagnostic]]:
+        return [await sandbox.check(source, include_notes=True) for source in sources]
 
     try:
-        diagnostics = anyio.run(check)
+        found = anyio.run(check_all)
     except CheckerError as exc:
         raise InputError(f"the type checker could not run: {exc}") from None
     finally:
         sandbox.close()
     if as_json:
-        write_plain(msgspec.json.format(msgspec.json.encode(diagnostics), indent=2).decode())
-    else:
-        name = "stdin" if script == "-" else Path(script).name
-        show_diagnostics(stdout_console(), source, diagnostics, name)
-    return diagnostics
+        value: object = found[0]
+        if len(scripts) > 1:
+            value = [
+                {"file": script, "diagnostics": diagnostics}
+                for script, diagnostics in zip(scripts, found, strict=True)
+            ]
+        write_plain(msgspec.json.format(msgspec.json.encode(value), indent=2).decode())
+        return found
+    console = stdout_console()
+    for index, (script, source, diagnostics) in enumerate(
+        zip(scripts, sources, found, strict=True)
+    ):
+        if index:
+            console.print()
+        name = "stdin" if script == "-" else (Path(script).name if len(scripts) == 1 else script)
+        show_diagnostics(console, source, diagnostics, name)
+    if len(scripts) > 1:
+        failing = sum(1 for diagnostics in found if any(d.blocking for d in diagnostics))
+        console.print()
+        summary = f"{plural(len(scripts), 'file')} checked, {failing} with type errors"
+        console.print(Text(summary, style="bold red" if failing else "bold green"))
+    return found
 
 
 def show_diagnostics(

@@ -4,17 +4,26 @@ A record is a JSON object with ``source`` and ``status``; a run is one with ``ta
 and ``steps``. The document lists the execution records it holds with their step
 number (``None`` for a bare record), which is what ``inspect --step`` and ``replay``
 walk.
+
+A file in a newer ``format`` than this tsact knows is refused (exit status 2, the
+message says to upgrade); an older one is read, and the fields it lacks are
+remembered (``absent``) so that views show them as unknown.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
 from tsact import ExecutionRecord
+from tsact._record import FORMAT, NewerFormat, file_format
 
+from .absent import Absent
 from .errors import InputError
 from .inputs import read_json
 
@@ -31,9 +40,15 @@ class Document:
     path: str
     records: list[tuple[int | None, ExecutionRecord]]
     run: AgentRun | None = None
+    format: int = FORMAT
+    raw: Any = None
+    absent: Absent = dataclasses.field(default_factory=Absent)
 
     def to_json(self) -> str:
-        """The document re-emitted as stable, normalised JSON."""
+        """The document re-emitted as stable, normalised JSON (an older format as the file
+        has it, its missing fields left out rather than filled with today's defaults)."""
+        if self.format < FORMAT and self.raw is not None:
+            return json.dumps(self.raw, indent=2, ensure_ascii=False)
         if self.run is not None:
             return self.run.to_json()
         return self.records[0][1].to_json()
@@ -62,15 +77,18 @@ def read_document(path: str) -> Document:
             f"got {_json_type(value)}"
         )
     if "steps" in value and "task" in value:
-        from tsact.agent import AgentRun
+        from tsact.agent._records import run_from_value
 
-        run = _convert(value, AgentRun, path, "agent run")
+        run = _convert(value, run_from_value, path, "agent run")
         records: list[tuple[int | None, ExecutionRecord]] = [
             (step.index, step.record) for step in run.steps if step.record is not None
         ]
-        return Document(path, records, run)
+        return Document(path, records, run, run.format, value, Absent.of(value, run))
     if "source" in value and "status" in value:
-        return Document(path, [(None, _convert(value, ExecutionRecord, path))])
+        record = _convert(value, _record_from_value, path)
+        return Document(
+            path, [(None, record)], None, record.format, value, Absent.of(value, record)
+        )
     raise InputError(
         f"{path} is neither an execution record (a JSON object with 'source' and 'status') "
         "nor an agent run ('task' and 'steps'); create one with "
@@ -78,9 +96,18 @@ def read_document(path: str) -> Document:
     )
 
 
-def _convert(value: Any, kind: type[T], path: str, what: str = "execution record") -> T:
+def _record_from_value(value: Any) -> ExecutionRecord:
+    version = file_format(value)
+    record = msgspec.convert(value, ExecutionRecord)
+    record.format = version
+    return record
+
+
+def _convert(value: Any, read: Callable[[Any], T], path: str, what: str = "execution record") -> T:
     try:
-        return msgspec.convert(value, kind)
+        return read(value)
+    except NewerFormat as exc:
+        raise InputError(f"{path} cannot be read: {exc}") from None
     except msgspec.ValidationError as exc:
         raise InputError(f"{path} is not a valid {what}: {exc}") from None
 

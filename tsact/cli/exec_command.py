@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from tsact import ExecutionRecord
+from tsact import ExecutionRecord, Limits, Tool
+from tsact._prints import stdout_kept_for_data
 
 from .inputs import read_script
+from .mcp_servers import mcp_tools
 from .output import stderr_console, stdout_console, write_plain
 from .progress import ExecutionProgress
 from .render import show_record
@@ -18,6 +21,7 @@ def exec_script(
     script: str,
     tools: list[str],
     *,
+    mcp: list[str] = [],  # noqa: B006 (never mutated)
     timeout_s: float,
     memory_mb: int,
     fuel: int,
@@ -31,7 +35,23 @@ def exec_script(
     """
     source = read_script(script)
     limits = build_limits(timeout_s=timeout_s, memory_mb=memory_mb, fuel=fuel)
-    sandbox = make_sandbox(load_tools(tools), limits, typecheck=typecheck)
+    local = load_tools(tools)
+    with contextlib.ExitStack() as stack:
+        if as_json:  # what tools print goes to stderr: stdout holds the record alone
+            stack.enter_context(stdout_kept_for_data())
+        remote = stack.enter_context(mcp_tools(mcp))
+        return _exec(source, script, [*local, *remote], limits, typecheck, as_json)
+
+
+def _exec(
+    source: str,
+    script: str,
+    tools: list[Tool],
+    limits: Limits,
+    typecheck: bool,
+    as_json: bool,
+) -> ExecutionRecord:
+    sandbox = make_sandbox(tools, limits, typecheck=typecheck)
     out = stdout_console()
     shown_on = stderr_console() if as_json else out
     progress = ExecutionProgress(shown_on) if shown_on.is_terminal else None

@@ -26,16 +26,16 @@ def inspect_file(path: str, *, as_json: bool, step: int | None) -> None:
     name = Path(path).name
     if document.run is None:
         _, record = document.records[0]
-        show_record(console, record, name=name, full_source=True)
+        show_record(console, record, name=name, full_source=True, absent=document.absent)
         console.print()
-        console.print(provenance(record))
+        console.print(provenance(record, document.absent))
     elif chosen is not None:
-        console.print(run_headline(document.run, name))
-        console.print(run_details(document.run))
+        console.print(run_headline(document.run, name, document.absent))
+        console.print(run_details(document.run, document.absent))
         console.print()
-        show_step(console, chosen)
+        show_step(console, chosen, document.absent)
         if chosen.index == document.run.steps[-1].index:
             console.print()
             show_outcome(console, document.run)
     else:
-        show_run(console, document.run, name)
+        show_run(console, document.run, name, document.absent)

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from tsact import ConsoleEvent, ExecutionEvent, ToolCallFinished, ToolCallStarted
 
+from .output import untrusted
 from .render import compact_json, console_line, outcome_text
 
 PROGRESS_CHARS = 100
@@ -45,4 +46,8 @@ class ExecutionProgress:
             text.append(" ")
             text.append_text(outcome_text(call, PROGRESS_CHARS))
             text.append(f"  {call.duration_ms:.1f} ms", style="dim")
+            if call.printed:
+                pad = "\n" + self.indent + "    "
+                lines = untrusted(call.printed.rstrip("\n")).split("\n")
+                text.append(pad + pad.join(f"│ {line}" for line in lines), style="dim")
         return text

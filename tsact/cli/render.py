@@ -22,6 +22,7 @@ from rich.text import Text
 
 from tsact import ConsoleEntry, ErrorInfo, ExecutionRecord, Limits, ToolCallRecord
 
+from .absent import NOTHING_ABSENT, Absent
 from .output import untrusted
 
 SCRIPT_NAME = "script.ts"  # how the sandbox names the user's script in stacks
@@ -45,15 +46,17 @@ def show_record(
     full_source: bool = True,
     live: bool = False,
     source_name: str | None = None,
+    absent: Absent = NOTHING_ABSENT,
 ) -> None:
     """Print a record for a person.
 
     ``name`` labels the record; ``source_name`` is the file name used for error
     positions (``name`` by default). ``full_source`` prints every line (``inspect``);
     otherwise only the lines around an error. ``live`` means console lines and tool
-    calls were already shown as they happened, so they are not repeated.
+    calls were already shown as they happened, so they are not repeated. ``absent``
+    says which fields the file lacked (an older format): they show as unknown.
     """
-    console.print(headline(record, name))
+    console.print(headline(record, name, absent))
     if full_source or record.error is not None:
         view = source_view(record.source, record.error, context=None if full_source else 3)
         if view is not None:
@@ -68,6 +71,10 @@ def show_record(
             console.print()
             console.print(section(f"Tool calls ({len(record.tool_calls)})"))
             console.print(tool_calls_table(record.tool_calls))
+            printed = printed_view(record.tool_calls, absent)
+            if printed is not None:
+                console.print()
+                console.print(printed)
         if record.console:
             console.print()
             console.print(section("Console"))
@@ -83,8 +90,10 @@ def show_record(
         console.print(json_view(record.result))
 
 
-def headline(record: ExecutionRecord, name: str = SCRIPT_NAME) -> Text:
-    """One line: name, status, duration, counts."""
+def headline(
+    record: ExecutionRecord, name: str = SCRIPT_NAME, absent: Absent = NOTHING_ABSENT
+) -> Text:
+    """One line: name, status, duration, counts (unknown where the file lacked them)."""
     text = Text()
     if record.ok:
         text.append("✓ ok", style="bold green")
@@ -93,27 +102,38 @@ def headline(record: ExecutionRecord, name: str = SCRIPT_NAME) -> Text:
         text.append(f"✗ {kind} error", style="bold red")
     text.append(f"  {name}", style="bold")
     details = [
-        f"{record.duration_ms:.0f} ms",
+        "duration unknown"
+        if absent.missing(record, "duration_ms")
+        else f"{record.duration_ms:.0f} ms",
         plural(len(record.tool_calls), "tool call"),
         plural(len(record.console), "console line"),
     ]
-    if record.fuel_used is not None:
+    if absent.missing(record, "fuel_used"):
+        details.append("fuel unknown")
+    elif record.fuel_used is not None:
         details.append(f"fuel {record.fuel_used:,}")
     text.append("  " + " · ".join(details), style="dim")
     return text
 
 
-def provenance(record: ExecutionRecord) -> Text:
-    """Where and with what a record was made: id, time, versions, limits."""
+def provenance(record: ExecutionRecord, absent: Absent = NOTHING_ABSENT) -> Text:
+    """Where and with what a record was made: id, time, versions, format, limits."""
     versions = record.versions
     parts = [f"id {record.id}"]
-    if record.started_at:
+    if absent.missing(record, "started_at"):
+        parts.append("start time unknown")
+    elif record.started_at:
         parts.append(f"started {record.started_at}")
-    parts.append(f"tsact {versions.tsact}")
-    if versions.deno:
-        parts.append(f"deno {versions.deno}")
+    if absent.missing(record, "versions"):
+        parts.append("versions unknown")
+    else:
+        parts.append(f"tsact {versions.tsact}")
+        if versions.deno:
+            parts.append(f"deno {versions.deno}")
+    parts.append(f"format {record.format}")
     text = Text(" · ".join(parts), style="dim")
-    text.append("\nlimits: " + describe_limits(record.limits), style="dim")
+    limits = "unknown" if absent.missing(record, "limits") else describe_limits(record.limits)
+    text.append("\nlimits: " + limits, style="dim")
     return text
 
 
@@ -259,6 +279,22 @@ def tool_calls_table(calls: Sequence[ToolCallRecord]) -> Table:
             f"{call.duration_ms:.1f}",
         )
     return table
+
+
+def printed_view(calls: Sequence[ToolCallRecord], absent: Absent = NOTHING_ABSENT) -> Text | None:
+    """What tools printed during their calls (``None`` when none printed anything)."""
+    text = Text()
+    for call in calls:
+        if call.printed:
+            text.append(f"#{call.id} {call.name} printed:\n", style="bold")
+            text.append(untrusted(call.printed.rstrip("\n")) + "\n")
+    if absent.any_missing(list(calls), "printed"):
+        note = "what the tools printed: unknown (this file's format does not record it)\n"
+        text.append(note, style="dim")
+    if not text:
+        return None
+    text.rstrip()
+    return Text.assemble(section("Printed by tools"), "\n", text)
 
 
 def outcome_text(call: ToolCallRecord, limit: int = CELL_CHARS) -> Text:

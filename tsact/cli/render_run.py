@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from .output import untrusted
+from .absent import NOTHING_ABSENT, Absent
+from .output import rule, untrusted
 from .render import SCRIPT_NAME, json_view, plural, section, shorten, show_record
 
 if TYPE_CHECKING:
@@ -17,29 +18,38 @@ OBSERVATION_LINES = 12
 MODEL_TEXT_CHARS = 2_000
 
 
-def run_headline(run: AgentRun, name: str) -> Text:
+def run_headline(run: AgentRun, name: str, absent: Absent = NOTHING_ABSENT) -> Text:
     """One line: status, file or task name, steps, model calls, tokens, duration."""
     text = Text()
     if run.status == "final_answer":
         text.append("✓ final answer", style="bold green")
     elif run.status == "max_steps":
         text.append("✗ max steps reached", style="bold yellow")
+    elif run.status == "cancelled":
+        text.append("✗ cancelled", style="bold yellow")
     else:
         text.append("✗ error", style="bold red")
     text.append(f"  {name}", style="bold")
     usage = run.usage
-    details = [
-        plural(len(run.steps), "step"),
-        plural(usage.model_calls, "model call"),
-        f"{usage.prompt_tokens:,} prompt + {usage.completion_tokens:,} completion tokens",
-        f"{run.duration_ms / 1000:.1f} s",
-    ]
+    details = [plural(len(run.steps), "step")]
+    if absent.missing(run, "usage"):
+        details.append("model calls and tokens unknown")
+    else:
+        details += [
+            plural(usage.model_calls, "model call"),
+            f"{usage.prompt_tokens:,} prompt + {usage.completion_tokens:,} completion tokens",
+        ]
+    details.append(
+        "duration unknown"
+        if absent.missing(run, "duration_ms")
+        else f"{run.duration_ms / 1000:.1f} s"
+    )
     text.append("  " + " · ".join(details), style="dim")
     return text
 
 
-def run_details(run: AgentRun) -> Text:
-    """The task, and the model, mode, start time and version, dimmed."""
+def run_details(run: AgentRun, absent: Absent = NOTHING_ABSENT) -> Text:
+    """The task, and the model, mode, start time, version and format, dimmed."""
     text = Text("Task: ", style="bold")
     text.append(untrusted(run.task))
     parts = [f"model {run.model}", f"mode {run.mode}", f"id {run.id}"]
@@ -47,17 +57,20 @@ def run_details(run: AgentRun) -> Text:
         parts.append(f"started {run.started_at}")
     if run.tsact_version:
         parts.append(f"tsact {run.tsact_version}")
+    parts.append(f"format {run.format}")
+    if absent.any_missing(run.steps, "sub_agent_usage"):
+        parts.append("sub-agents' usage unknown")
     text.append("\n" + " · ".join(parts), style="dim")
     return text
 
 
-def show_run(console: Console, run: AgentRun, name: str) -> None:
+def show_run(console: Console, run: AgentRun, name: str, absent: Absent = NOTHING_ABSENT) -> None:
     """Print the whole run: header, every step, then the output or the error."""
-    console.print(run_headline(run, name))
-    console.print(run_details(run))
+    console.print(run_headline(run, name, absent))
+    console.print(run_details(run, absent))
     for step in run.steps:
         console.print()
-        show_step(console, step)
+        show_step(console, step, absent)
     console.print()
     last = run.steps[-1].record if run.steps else None
     if (
@@ -73,18 +86,29 @@ def show_run(console: Console, run: AgentRun, name: str) -> None:
         show_outcome(console, run)
 
 
-def show_step(console: Console, step: AgentStep) -> None:
+def show_step(console: Console, step: AgentStep, absent: Absent = NOTHING_ABSENT) -> None:
     """One step: the model's text, any fault, the code and its record, the observation."""
     timing = f"model {step.model_ms:.0f} ms"
     if step.record is not None:
         timing += f" · execution {step.execution_ms:.0f} ms"
-    timing += f" · {step.usage.prompt_tokens:,} + {step.usage.completion_tokens:,} tokens"
-    console.rule(Text(f"Step {step.index}  ", style="bold").append(timing, style="dim"))
+    if absent.missing(step, "usage"):
+        timing += " · tokens unknown"
+    else:
+        timing += f" · {step.usage.prompt_tokens:,} + {step.usage.completion_tokens:,} tokens"
+    sub = step.sub_agent_usage
+    if sub.model_calls:
+        timing += (
+            f" · sub-agents: {plural(sub.model_calls, 'model call')}, "
+            f"{sub.prompt_tokens:,} + {sub.completion_tokens:,} tokens"
+        )
+    rule(console, Text(f"Step {step.index}  ", style="bold").append(timing, style="dim"))
     if step.model_text.strip():
         console.print(section("Model"))
         console.print(Text(shorten(untrusted(step.model_text.strip()), MODEL_TEXT_CHARS)))
     if step.fault:
         console.print(Text(f"Unusable reply: {untrusted(step.fault)}", style="yellow"))
+    if step.model_error:
+        console.print(Text(f"Model call failed: {untrusted(step.model_error)}", style="red"))
     if step.record is not None:
         console.print()
         show_record(
@@ -93,6 +117,7 @@ def show_step(console: Console, step: AgentStep) -> None:
             name=f"step {step.index}",
             full_source=True,
             source_name=SCRIPT_NAME,
+            absent=absent,
         )
     elif step.code:
         console.print(section("Code (not run)"))
@@ -112,6 +137,13 @@ def show_outcome(console: Console, run: AgentRun) -> None:
             console.print(Text(untrusted(output)))
         else:
             console.print(json_view(output))
+    elif run.status == "cancelled":
+        console.print(
+            Text(
+                f"Cancelled after {plural(len(run.steps), 'step')}: {untrusted(run.error or '')}",
+                style="bold yellow",
+            )
+        )
     elif run.error:
         console.print(Text(f"Run failed: {untrusted(run.error)}", style="bold red"))
     else:

@@ -24,6 +24,7 @@ from typing import Any
 import anyio
 
 from tsact import ExecutionRecord, Sandbox, Tool, ToolCallRecord, ToolError
+from tsact._session import Session
 
 from .diff import Difference, compare_records
 
@@ -130,9 +131,14 @@ async def replay(
     recorded: ExecutionRecord,
     sandbox: Sandbox,
     answers: RecordedTools | None = None,
+    session: Session | None = None,
 ) -> ReplayResult:
     """Run the recorded source in ``sandbox`` with the recorded limits: live against real
-    tools, or offline when the sandbox's tools are ``answers.tools()``."""
-    replayed = await sandbox.run(recorded.source, limits=recorded.limits)
+    tools, or offline when the sandbox's tools are ``answers.tools()``. With ``session``
+    (a run's steps, in order) the variables of the steps before are carried, as they were."""
+    if session is not None:
+        replayed = await session.run(recorded.source, limits=recorded.limits)
+    else:
+        replayed = await sandbox.run(recorded.source, limits=recorded.limits)
     unanswered = answers.unanswered if answers is not None else []
     return ReplayResult(step, recorded, replayed, compare_records(recorded, replayed), unanswered)

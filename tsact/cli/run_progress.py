@@ -12,6 +12,7 @@ from tsact.agent import (
     CodeReady,
     ConsoleLine,
     ExecutionFinished,
+    ModelFailed,
     ModelReplied,
     StepFault,
     StepStarted,
@@ -19,7 +20,7 @@ from tsact.agent import (
     ToolReturned,
 )
 
-from .output import untrusted
+from .output import rule, untrusted
 from .progress import ExecutionProgress
 from .render import error_view, headline, shorten, source_view
 
@@ -47,7 +48,7 @@ class RunProgress:
         if isinstance(event, StepStarted):
             if event.step > 1:
                 console.print()
-            console.rule(Text(f"Step {event.step}", style="bold"), align="left")
+            rule(console, Text(f"Step {event.step}", style="bold"))
             self._waiting(f"step {event.step}: waiting for the model")
         elif isinstance(event, ModelReplied):
             if event.text.strip():
@@ -55,6 +56,8 @@ class RunProgress:
                 console.print(Text(text, style="italic"))
         elif isinstance(event, StepFault):
             console.print(Text(f"unusable reply: {untrusted(event.message)}", style="yellow"))
+        elif isinstance(event, ModelFailed):
+            console.print(Text(f"model call failed: {untrusted(event.message)}", style="red"))
         elif isinstance(event, CodeReady):
             view = source_view(event.code, None)
             if view is not None:

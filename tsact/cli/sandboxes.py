@@ -12,8 +12,7 @@ from .errors import InputError
 def build_limits(*, timeout_s: float, memory_mb: int, fuel: int | None = None) -> Limits:
     """``Limits`` with the given options over the defaults; a bad value is an input error.
 
-    ``fuel=0`` turns fuel metering off; ``None`` keeps the default budget (``tsact run``
-    has no ``--fuel``).
+    ``fuel=0`` turns fuel metering off; ``None`` keeps the default budget.
     """
     try:
         return Limits(
@@ -33,12 +32,22 @@ def build_limits(*, timeout_s: float, memory_mb: int, fuel: int | None = None) -
 
 
 def make_sandbox(
-    tools: Sequence[Tool], limits: Limits | None = None, *, typecheck: bool = False
+    tools: Sequence[Tool],
+    limits: Limits | None = None,
+    *,
+    typecheck: bool = False,
+    tool_search: bool = False,
 ) -> Sandbox:
     """A sandbox over ``tools``; duplicate names or a missing deno are input errors."""
     try:
-        return Sandbox(tools, limits=limits, typecheck=typecheck)
+        return Sandbox(tools, limits=limits, typecheck=typecheck, tool_search=tool_search)
     except ToolDefinitionError as exc:
-        raise InputError(f"invalid tools: {exc}") from None
+        hint = (
+            " (tools from two sources share a name: rename one, or namespace an MCP "
+            'server\'s tools with --mcp "PREFIX=COMMAND ARGS")'
+            if "two tools are named" in str(exc)
+            else ""
+        )
+        raise InputError(f"invalid tools: {exc}{hint}") from None
     except DenoNotFound as exc:
         raise InputError(str(exc)) from None

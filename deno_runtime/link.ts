@@ -1,0 +1,165 @@
+/**
+ * The worker's end of the channel (`ring.ts`): frames out, replies in, and
+ * the end of the execution.
+ *
+ * Frames leave whole and in order: building one runs no script code, and
+ * writing blocks the worker's thread while the ring is full. Replies are read
+ * when the channel says they are there (`Atomics.waitAsync`), only while calls
+ * wait for them. `finish` writes the final frame and then parks the thread for
+ * good: from that instant no code of the script runs again (no `catch`,
+ * `finally`, promise handler or getter), and the supervisor ends the process.
+ *
+ * @module
+ */
+import {
+  ArrayPrototypePush,
+  encodeUtf8,
+  PromisePrototypeThen,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeIndexOf,
+  TypedArrayPrototypeSet,
+  Uint8ArrayCtor,
+} from "./primordials.ts";
+import {
+  changed,
+  type Channel,
+  markDone,
+  openChannel,
+  park,
+  pending,
+  position,
+  readAll,
+  writeBlocking,
+} from "./ring.ts";
+import { decodeUtf8 } from "./primordials.ts";
+import { view } from "./text.ts";
+
+const NEWLINE = 10;
+
+let channel: Channel | null = null;
+let finished = false;
+let armed = false;
+let waiting = 0;
+let onLine: (line: string) => void = () => {};
+let partial: Uint8Array[] = [];
+let partialBytes = 0;
+
+/** Open the channel the supervisor sent; `handler` gets each reply line. */
+export function connect(
+  buffer: SharedArrayBuffer,
+  handler: (line: string) => void,
+): void {
+  channel = openChannel(buffer);
+  onLine = handler;
+}
+
+/** True once the final frame is written: nothing the script does is sent after it. */
+export function isFinished(): boolean {
+  return finished;
+}
+
+/** Send one frame (text ending in a newline). Dropped once finished. */
+export function send(frame: string): void {
+  if (finished || channel === null) return;
+  writeBlocking(channel.out, encodeUtf8(frame));
+}
+
+/** Send a frame made of text, UTF-8 bytes and text (a large result or arguments). */
+export function sendParts(head: string, body: Uint8Array, tail: string): void {
+  if (finished || channel === null) return;
+  writeBlocking(channel.out, encodeUtf8(head), false);
+  writeBlocking(channel.out, body, false);
+  writeBlocking(channel.out, encodeUtf8(tail));
+}
+
+/**
+ * Write the final frame and stop this thread for good. Never returns (outside
+ * a sandbox, with no channel, it throws instead).
+ */
+export function finish(
+  head: string,
+  body: Uint8Array | null,
+  tail: string,
+): never {
+  if (channel === null) throw new Error("no channel");
+  if (!finished) {
+    // The frame's parts wake the supervisor once, with the flag that ends the process.
+    const out = channel.out;
+    if (body === null) {
+      writeBlocking(out, encodeUtf8(head + tail), false);
+    } else {
+      writeBlocking(out, encodeUtf8(head), false);
+      writeBlocking(out, body, false);
+      writeBlocking(out, encodeUtf8(tail), false);
+    }
+    finished = true;
+    markDone(channel);
+  }
+  return park(channel);
+}
+
+/** A reply is awaited: read replies until none is awaited. */
+export function expectReply(): void {
+  waiting++;
+  arm();
+}
+
+/** A reply arrived for a call that awaited one. */
+function settled(): void {
+  if (waiting > 0) waiting--;
+}
+
+function arm(): void {
+  if (armed || finished || channel === null || waiting === 0) return;
+  armed = true;
+  const wake = changed(channel.in, "head", position(channel.in, "head"));
+  if (wake === null || pending(channel.in) > 0) {
+    PromisePrototypeThen(resolved, drain);
+  } else {
+    PromisePrototypeThen(wake, drain);
+  }
+}
+
+const resolved = Promise.resolve();
+
+function drain(): void {
+  armed = false;
+  if (finished || channel === null) return;
+  const bytes = readAll(channel.in);
+  if (bytes !== null) split(bytes);
+  arm();
+}
+
+/** Hand every complete line in `bytes` (after what came before) to the handler. */
+function split(bytes: Uint8Array): void {
+  const size = TypedArrayPrototypeGetLength(bytes);
+  let from = 0;
+  while (from < size) {
+    const end = TypedArrayPrototypeIndexOf(bytes, NEWLINE, from);
+    if (end < 0) {
+      ArrayPrototypePush(partial, view(bytes, from, size));
+      partialBytes += size - from;
+      return;
+    }
+    const line = joined(view(bytes, from, end));
+    from = end + 1;
+    settled();
+    onLine(decodeUtf8(line));
+    if (finished) return;
+  }
+}
+
+function joined(last: Uint8Array): Uint8Array {
+  if (partial.length === 0) return last;
+  const lastSize = TypedArrayPrototypeGetLength(last);
+  const all = new Uint8ArrayCtor(partialBytes + lastSize);
+  let at = 0;
+  for (let i = 0; i < partial.length; i++) {
+    TypedArrayPrototypeSet(all, partial[i], at);
+    at += TypedArrayPrototypeGetLength(partial[i]);
+  }
+  TypedArrayPrototypeSet(all, last, at);
+  partial = [];
+  partialBytes = 0;
+  return all;
+}

@@ -1,0 +1,228 @@
+/**
+ * The built-ins the runtime uses, captured when this module is evaluated:
+ * before any script exists.
+ *
+ * A script may replace any method of any prototype it can reach
+ * (`String.prototype.indexOf`, `Array.prototype[Symbol.iterator]`, the
+ * `length` getter of typed arrays...). Code that must keep working whatever the
+ * script did (the channel, the fuel meter's exhaustion path, error reports)
+ * calls only what is exported here, through `uncurry` so no lookup on a
+ * prototype happens at call time. It also avoids syntax that consults
+ * prototypes implicitly: spread and `for...of` (the iterator protocol),
+ * `instanceof` (`Symbol.hasInstance`), species-creating methods (`map`,
+ * `slice`, `subarray`), and reads of properties that may be inherited (use
+ * `ownData`).
+ *
+ * The Deno internals the runtime needs (proxy and native-error checks,
+ * rejection and exception hooks, UTF-8) are captured here too, before the
+ * worker removes `Deno`.
+ *
+ * @module
+ */
+
+const ReflectApply = Reflect.apply;
+
+/** `fn.call(self, ...args)` without consulting `Function.prototype` later. */
+export function uncurry<T, A extends unknown[], R>(
+  fn: (this: T, ...args: A) => R,
+): (self: T, ...args: A) => R {
+  return (self: T, ...args: A): R => ReflectApply(fn, self, args);
+}
+
+function getter<T, R>(prototype: object, name: PropertyKey): (self: T) => R {
+  const descriptor = Reflect.getOwnPropertyDescriptor(prototype, name);
+  if (descriptor === undefined || descriptor.get === undefined) {
+    throw new Error(`no getter ${String(name)}`);
+  }
+  return uncurry(descriptor.get as (this: T) => R);
+}
+
+export const ObjectCreate = Object.create;
+export const ObjectFreeze = Object.freeze;
+export const ObjectHasOwn = Object.hasOwn;
+export const ObjectPrototype = Object.prototype;
+export const ReflectDefineProperty = Reflect.defineProperty;
+export const ReflectDeleteProperty = Reflect.deleteProperty;
+export const ReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
+export const ReflectGetPrototypeOf = Reflect.getPrototypeOf;
+export const ReflectOwnKeys = Reflect.ownKeys;
+export const ReflectSetPrototypeOf = Reflect.setPrototypeOf;
+export { ReflectApply };
+
+export const JSONParse = JSON.parse;
+export const JSONStringify = JSON.stringify;
+export const MathFloor = Math.floor;
+export const MathMax = Math.max;
+export const MathMin = Math.min;
+export const NumberIsSafeInteger = Number.isSafeInteger;
+export const NumberIsFinite = Number.isFinite;
+export const String_ = String;
+export const ArrayIsArray = Array.isArray;
+
+export const ErrorCtor = Error;
+export const TypeErrorCtor = TypeError;
+export const PromiseCtor = Promise;
+export const PromisePrototypeThen = uncurry(Promise.prototype.then);
+export const ErrorCaptureStackTrace = Error.captureStackTrace;
+
+export const StringPrototypeCharCodeAt = uncurry(String.prototype.charCodeAt);
+export const StringPrototypeIndexOf = uncurry(String.prototype.indexOf);
+export const StringPrototypeSlice = uncurry(String.prototype.slice);
+
+export const ArrayPrototypePush = uncurry(Array.prototype.push) as (
+  self: unknown[],
+  ...items: unknown[]
+) => number;
+
+export const WeakMapCtor = WeakMap;
+export const WeakMapPrototypeGet = uncurry(WeakMap.prototype.get) as (
+  self: WeakMap<object, unknown>,
+  key: object,
+) => unknown;
+export const WeakMapPrototypeSet = uncurry(WeakMap.prototype.set) as (
+  self: WeakMap<object, unknown>,
+  key: object,
+  value: unknown,
+) => WeakMap<object, unknown>;
+
+export const SharedArrayBufferCtor = SharedArrayBuffer;
+export const Int32ArrayCtor = Int32Array;
+export const Uint8ArrayCtor = Uint8Array;
+const TypedArrayPrototype = ReflectGetPrototypeOf(
+  Uint8Array.prototype,
+) as object;
+export const TypedArrayPrototypeGetLength = getter<Uint8Array, number>(
+  TypedArrayPrototype,
+  "length",
+);
+export const TypedArrayPrototypeGetBuffer = getter<Uint8Array, ArrayBufferLike>(
+  TypedArrayPrototype,
+  "buffer",
+);
+export const TypedArrayPrototypeGetByteOffset = getter<Uint8Array, number>(
+  TypedArrayPrototype,
+  "byteOffset",
+);
+export const TypedArrayPrototypeSet = uncurry(
+  Uint8Array.prototype.set as (
+    this: Uint8Array,
+    source: Uint8Array,
+    offset: number,
+  ) => void,
+);
+export const TypedArrayPrototypeIndexOf = uncurry(
+  Uint8Array.prototype.indexOf as (
+    this: Uint8Array,
+    value: number,
+    from: number,
+  ) => number,
+);
+
+export const AtomicsLoad = Atomics.load;
+export const AtomicsStore = Atomics.store;
+export const AtomicsNotify = Atomics.notify;
+export const AtomicsWait = Atomics.wait;
+export const AtomicsWaitAsync = Atomics.waitAsync;
+
+/** The value of an own data property, never a getter's or an inherited one. */
+export function ownData(object: object, key: PropertyKey): unknown {
+  const descriptor = ReflectGetOwnPropertyDescriptor(object, key);
+  return descriptor !== undefined && ObjectHasOwn(descriptor, "value")
+    ? descriptor.value
+    : undefined;
+}
+
+/** A property descriptor with no prototype: nothing planted on Object.prototype counts. */
+export function dataDescriptor(
+  value: unknown,
+  enumerable = false,
+): PropertyDescriptor {
+  const descriptor = ObjectCreate(null) as PropertyDescriptor;
+  descriptor.value = value;
+  descriptor.writable = false;
+  descriptor.configurable = false;
+  descriptor.enumerable = enumerable;
+  return descriptor;
+}
+
+interface DenoCore {
+  isProxy(value: unknown): boolean;
+  isMap(value: unknown): boolean;
+  isSet(value: unknown): boolean;
+  isNativeError(value: unknown): boolean;
+  encode(text: string): Uint8Array;
+  decode(bytes: Uint8Array): string;
+  setUnhandledPromiseRejectionHandler(
+    handler: (promise: Promise<unknown>, reason: unknown) => boolean,
+  ): void;
+  setReportExceptionCallback(callback: (error: unknown) => void): void;
+}
+
+type DenoWithInternals = {
+  internal: symbol;
+  [key: symbol]: { core: DenoCore } | undefined;
+};
+
+/** Deno's core, captured before the worker removes `Deno` (null outside Deno). */
+const core: DenoCore | null = typeof Deno === "object"
+  ? (() => {
+    const deno = Deno as unknown as DenoWithInternals;
+    return deno[deno.internal]?.core ?? null;
+  })()
+  : null;
+
+const fallbackEncoder = new TextEncoder();
+const fallbackDecoder = new TextDecoder();
+const encodeWith = uncurry(TextEncoder.prototype.encode);
+const decodeWith = uncurry(
+  TextDecoder.prototype.decode as (this: TextDecoder, b: Uint8Array) => string,
+);
+
+/** Whether `value` is a Proxy (checking runs none of its traps). */
+export const isProxy: (value: unknown) => boolean = core
+  ? core.isProxy
+  : () => false;
+/** Whether `value` is a genuine error object (not a proxy, not a look-alike). */
+export const isNativeError: (value: unknown) => boolean = core
+  ? core.isNativeError
+  : (value) => Error.isError(value);
+/** Whether `value` is a genuine Map (a brand check: nothing of the value runs). */
+export const isMap: (value: unknown) => boolean = core
+  ? core.isMap
+  : (value) => value instanceof Map;
+/** Whether `value` is a genuine Set (a brand check: nothing of the value runs). */
+export const isSet: (value: unknown) => boolean = core
+  ? core.isSet
+  : (value) => value instanceof Set;
+export const MapPrototypeForEach = uncurry(
+  Map.prototype.forEach as (
+    this: Map<unknown, unknown>,
+    each: (value: unknown, key: unknown) => void,
+  ) => void,
+);
+export const SetPrototypeForEach = uncurry(
+  Set.prototype.forEach as (
+    this: Set<unknown>,
+    each: (value: unknown) => void,
+  ) => void,
+);
+
+/** UTF-8 bytes of `text`. */
+export const encodeUtf8: (text: string) => Uint8Array = core
+  ? core.encode
+  : (text) => encodeWith(fallbackEncoder, text);
+/** Text of UTF-8 `bytes` (malformed sequences become U+FFFD). */
+export const decodeUtf8: (bytes: Uint8Array) => string = core
+  ? core.decode
+  : (bytes) => decodeWith(fallbackDecoder, bytes);
+/** Deno's hooks for unhandled rejections and uncaught exceptions, if any. */
+export const runtimeHooks:
+  | Pick<
+    DenoCore,
+    "setUnhandledPromiseRejectionHandler" | "setReportExceptionCallback"
+  >
+  | null = core;
+/** `Deno.inspect`, captured before `Deno` is removed. */
+export const inspect: typeof Deno.inspect | null = typeof Deno === "object"
+  ? Deno.inspect
+  : null;

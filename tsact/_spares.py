@@ -1,0 +1,107 @@
+"""Sandbox processes booted ahead of need, and used ones torn down off the critical path.
+
+Inside ``async with Sandbox(...)`` up to ``pool`` processes boot in the background (the
+supervisor connected, the Worker booted and locked down, waiting for its script), so
+``run`` skips start-up: an agent's next step boots while the model thinks, and
+concurrent runs each find one ready. Every process still serves exactly one execution.
+
+A used process is killed at once, but the kernel's teardown of a process that held a V8
+heap takes milliseconds: inside the block the record is returned first and the process
+is reaped in the background. Leaving the block waits for every reap, so nothing is left
+behind once it is left.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import anyio
+import anyio.abc
+
+from ._execution import ExecutionSettings, SpawnedSandbox, spawn_sandbox
+
+
+class SparePool:
+    """Up to ``size`` booted processes for the sandbox's default limits."""
+
+    def __init__(self, size: int) -> None:
+        if size < 0:
+            raise ValueError(f"pool must be >= 0, got {size!r}")
+        self.size = size
+        self._ready: deque[SpawnedSandbox] = deque()
+        self._booting = 0
+        self._group: anyio.abc.TaskGroup | None = None
+        self._changed = anyio.Event()
+
+    @property
+    def open(self) -> bool:
+        return self._group is not None
+
+    def start(self, group: anyio.abc.TaskGroup, settings: ExecutionSettings) -> None:
+        """Boot spares in ``group`` (the sandbox's block) until there are ``size``."""
+        self._group = group
+        self.refill(settings)
+
+    def refill(self, settings: ExecutionSettings) -> None:
+        """Boot as many spares as are missing, in the background."""
+        group = self._group
+        if group is None:
+            return
+        while len(self._ready) + self._booting < self.size:
+            self._booting += 1
+            group.start_soon(self._boot, settings)
+
+    async def _boot(self, settings: ExecutionSettings) -> None:
+        try:
+            spare = await spawn_sandbox(settings)
+        except OSError:
+            return
+        finally:
+            self._booting -= 1
+        if self._group is None:
+            await spare.aclose()
+        else:
+            self._ready.append(spare)
+        self._changed.set()
+
+    async def wait_ready(self) -> None:
+        """Return once every spare of the pool has booted (at once outside the block)."""
+        while self._group is not None and len(self._ready) < self.size:
+            self._changed = anyio.Event()
+            if self._booting == 0:
+                return  # a boot failed: nothing more is coming
+            await self._changed.wait()
+
+    async def take(
+        self, settings: ExecutionSettings, default: ExecutionSettings
+    ) -> SpawnedSandbox | None:
+        """A booted spare that fits ``settings``, and start booting its replacement.
+
+        A spare that does not fit is closed in the background, so the run's own spawn
+        does not wait for it; replacements have the ``default`` settings.
+        """
+        spare: SpawnedSandbox | None = None
+        while self._ready and spare is None:
+            candidate = self._ready.popleft()
+            if candidate.process.returncode is None:
+                spare = candidate
+            else:
+                self.defer(candidate.aclose)
+        if spare is not None and spare.memory_mb != settings.limits.memory_mb:
+            self._ready.appendleft(spare)
+            spare = None
+        self.refill(default)
+        return spare
+
+    def defer(self, teardown: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run a (shielded) teardown in the background if the block is open."""
+        if self._group is not None:
+            self._group.start_soon(teardown)
+
+    async def close(self) -> None:
+        """Stop booting and close every spare (the block's tasks are already done)."""
+        self._group = None
+        while self._ready:
+            await self._ready.popleft().aclose()
