@@ -349,6 +349,17 @@ class Sandbox:
                 started,
                 ErrorInfo(kind="internal", message=f"the type checker failed: {exc}"),
             )
+        except Exception as exc:  # a fault of tsact's own: still a record, never a raise
+            LOGGER.exception("the type checker failed")
+            return self._checker_record(
+                source,
+                settings,
+                started,
+                ErrorInfo(
+                    kind="internal",
+                    message=f"the type checker failed: {type(exc).__name__}: {exc}",
+                ),
+            )
         diagnostics = verdict.blocking
         if not diagnostics:
             return verdict.notes

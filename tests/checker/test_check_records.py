@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tsact import Limits, Sandbox
+from tsact import Limits, Sandbox, _checker
 from tsact._checker import CheckTimeout, TypeChecker
 from tsact.agent._observe import build_observation
 
@@ -158,5 +158,19 @@ async def test_a_type_record_lists_only_what_stopped_the_script() -> None:
         assert [(d.line, d.blocking) for d in record.error.diagnostics] == [(3, True)]
         assert record.error.stack is not None
         assert record.error.stack.startswith("script.ts:3:")
+    finally:
+        sandbox.close()
+
+
+async def test_a_fault_in_the_policy_is_an_internal_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("policy fault")
+
+    monkeypatch.setattr(_checker, "classify", broken)
+    sandbox = Sandbox(TOOLS, typecheck=True)
+    try:
+        record = await sandbox.run("return 1")
+        assert record.error is not None and record.error.kind == "internal"
+        assert record.error.message == "the type checker failed: ValueError: policy fault"
     finally:
         sandbox.close()
