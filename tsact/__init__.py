@@ -13,7 +13,7 @@ answered, a run starts and ends. It is silent until you configure logging, e.g.
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ._checker import CheckerError
+from ._checker import CheckerError, CheckTimeout
 from ._deno import DenoNotFound
 from ._events import (
     ApprovalRequest,
@@ -70,6 +70,7 @@ __all__ = [
     "ApprovalRequest",
     "as_tools",
     "CheckerError",
+    "CheckTimeout",
     "ConsoleEntry",
     "ConsoleEvent",
     "DenoNotFound",

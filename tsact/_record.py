@@ -67,7 +67,11 @@ ConsoleLevel = Literal["log", "info", "warn", "error", "debug", "omitted"]
 
 
 class Diagnostic(msgspec.Struct, frozen=True, kw_only=True):
-    """One type-checker finding, in the user's own lines (1-based)."""
+    """One type-checker finding, in the user's own lines (1-based).
+
+    ``blocking`` is False for a finding the checking policy only reports (README, "Type
+    checking"): it did not stop the script, and is attached to its record if the run fails.
+    """
 
     line: int
     column: int
@@ -75,6 +79,7 @@ class Diagnostic(msgspec.Struct, frozen=True, kw_only=True):
     end_column: int
     message: str
     code: int | None = None
+    blocking: bool = True
 
 
 class ErrorInfo(msgspec.Struct, frozen=True, kw_only=True):

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import anyio
 import anyio.abc
 import anyio.from_thread
+import msgspec
 
 from ._catalog import (
     SEARCH_ALIAS,
@@ -20,7 +21,7 @@ from ._catalog import (
     check_search_name,
     search_tool,
 )
-from ._checker import CheckerError, TypeChecker, format_diagnostics
+from ._checker import CheckerError, CheckTimeout, TypeChecker, format_diagnostics
 from ._deno import deno_version, find_deno
 from ._events import Approver, EventHandler
 from ._execution import (
@@ -30,13 +31,14 @@ from ._execution import (
 )
 from ._limits import Limits
 from ._record import Diagnostic, ErrorInfo, ExecutionRecord
-from ._script import well_formed
+from ._script import ScriptRejected, well_formed
 from ._session import Session
 from ._spares import SparePool
 from ._sync import run_blocking
 from ._toolbox import Toolbox
 from ._tools import Tool
 from ._tracing import execution_span
+from ._typepolicy import Verdict
 
 T = TypeVar("T")
 LOGGER = logging.getLogger("tsact.sandbox")
@@ -62,8 +64,10 @@ class Sandbox:
         limits: the limits of every execution (``run`` can override them per call).
         approve: called for every call of a ``requires_approval`` tool with an
             ``ApprovalRequest``; returns (or awaits) ``True`` to let it run.
-        typecheck: type-check each script before it runs; a script with type errors
-            comes back as a ``type`` record and nothing runs.
+        typecheck: type-check each script before it runs; a script with a blocking
+            type error (README, "Type checking") comes back as a ``type`` record and
+            nothing runs; the findings that are only reported are attached to the
+            record's ``error.diagnostics`` if the run then fails.
         output_type: the type of ``final_answer``'s value in the declarations and in
             type checks (``None``: any JSON value).
         deno_path: the deno binary; by default ``$TSACT_DENO``, else the ``deno``
@@ -172,22 +176,58 @@ class Sandbox:
         return self._catalog
 
     async def check(
-        self, source: str, *, output_type: Any = None, carried: str = ""
+        self,
+        source: str,
+        *,
+        output_type: Any = None,
+        carried: str = "",
+        include_notes: bool = False,
     ) -> list[Diagnostic]:
         """Type-check a script against the declarations; never runs it.
 
+        Returns the diagnostics that would stop a run (empty: a run would go ahead), and
+        with ``include_notes`` also those the policy only reports (``blocking=False``).
+        A script a run refuses before checking (an import, a syntax error, over
+        ``max_source_bytes``) gives that refusal as one diagnostic without a code.
         ``final_answer`` is typed as in ``declarations(output_type=...)``; ``carried``
         declares a session's variables. Diagnostics are in the script's own lines. The
         checker is a warm ``deno lsp`` kept for the sandbox's lifetime (``close()``
-        stops it).
+        stops it). Raises ``CheckerError`` if it cannot run, ``CheckTimeout`` past
+        ``limits.timeout_s``.
         """
+        try:
+            verdict = await self._verdict(source, output_type, self.limits, carried)
+        except ScriptRejected as rejected:
+            line, column = rejected.line or 1, rejected.column or 1
+            return [
+                Diagnostic(
+                    line=line,
+                    column=column,
+                    end_line=line,
+                    end_column=column,
+                    message=rejected.message,
+                )
+            ]
+        found = verdict.blocking + (verdict.notes if include_notes else [])
+        return sorted(found, key=lambda d: (d.line, d.column))
+
+    async def _verdict(
+        self, source: str, output_type: Any, limits: Limits, carried: str = ""
+    ) -> Verdict:
         declarations = self.declarations(output_type=output_type) + carried
         if self._checker is None:
             self._checker = TypeChecker(self.deno_path)
         checker = self._checker
-        return await anyio.to_thread.run_sync(
-            checker.check, declarations, source, abandon_on_cancel=True
-        )
+
+        def check() -> Verdict:
+            return checker.check(
+                declarations,
+                source,
+                timeout_s=limits.timeout_s,
+                max_source_bytes=limits.max_source_bytes,
+            )
+
+        return await anyio.to_thread.run_sync(check, abandon_on_cancel=True)
 
     def close(self) -> None:
         """Stop the type checker, if one was started (spares end with ``async with``)."""
@@ -256,30 +296,79 @@ class Sandbox:
     ) -> ExecutionRecord:
         source = well_formed(source)
         settings = self._settings(limits)
+        notes: list[Diagnostic] = []
         if self.typecheck:
             carried = session.declarations() if session is not None else ""
-            rejected = await self._typecheck_record(source, settings, carried=carried)
-            if rejected is not None:
-                return rejected
+            checked = await self._typecheck_record(source, settings, carried=carried)
+            if isinstance(checked, ExecutionRecord):
+                return checked
+            if checked is None:  # refused before checking: the execution says why
+                return await execute(source, settings, on_event, None, session)
+            notes = checked
         spare = await self._pool.take(settings, self._settings(None))
         defer = self._pool.defer if self._pool.open else None
-        return await execute(source, settings, on_event, spare, session, defer=defer)
+        record = await execute(source, settings, on_event, spare, session, defer=defer)
+        if notes and record.error is not None and not record.error.diagnostics:
+            record.error = msgspec.structs.replace(record.error, diagnostics=notes)
+        return record
 
     async def _typecheck_record(
         self, source: str, settings: ExecutionSettings, *, carried: str = ""
-    ) -> ExecutionRecord | None:
-        """A ``type`` error record when the script does not type-check, else None."""
-        if len(source.encode()) > settings.limits.max_source_bytes:
-            return None  # the execution reports the size limit
+    ) -> ExecutionRecord | list[Diagnostic] | None:
+        """The record of a script the checker stops, else the notes for the run.
+
+        ``None`` for a script the execution refuses before running (``prepare``), so it
+        gets exactly the record a run without checking would give. A check past
+        ``timeout_s`` is a ``type`` record (the script's types are too costly to check);
+        a checker that cannot run is an ``internal`` one. Nothing is raised.
+        """
         started = time.perf_counter()
-        diagnostics = await self.check(source, carried=carried)
-        if not diagnostics:
+        try:
+            verdict = await self._verdict(source, None, settings.limits, carried)
+        except ScriptRejected:
             return None
+        except CheckTimeout:
+            self._rewarm()
+            return self._checker_record(
+                source,
+                settings,
+                started,
+                ErrorInfo(
+                    kind="type",
+                    message=(
+                        f"type checking took longer than timeout_s ({settings.limits.timeout_s:g}"
+                        " s): the script's types are too costly to check; simplify them"
+                    ),
+                ),
+            )
+        except CheckerError as exc:
+            self._rewarm()
+            return self._checker_record(
+                source,
+                settings,
+                started,
+                ErrorInfo(kind="internal", message=f"the type checker failed: {exc}"),
+            )
+        except Exception as exc:  # a fault of tsact's own: still a record, never a raise
+            LOGGER.exception("the type checker failed")
+            return self._checker_record(
+                source,
+                settings,
+                started,
+                ErrorInfo(
+                    kind="internal",
+                    message=f"the type checker failed: {type(exc).__name__}: {exc}",
+                ),
+            )
+        diagnostics = verdict.blocking
+        if not diagnostics:
+            return verdict.notes
         first = diagnostics[0]
         more = f" (and {len(diagnostics) - 1} more)" if len(diagnostics) > 1 else ""
-        return type_error_record(
+        return self._checker_record(
             source,
             settings,
+            started,
             ErrorInfo(
                 kind="type",
                 message=f"{first.message}{more}",
@@ -288,8 +377,20 @@ class Sandbox:
                 stack=format_diagnostics(diagnostics, source),
                 diagnostics=diagnostics,
             ),
-            duration_ms=(time.perf_counter() - started) * 1000,
         )
+
+    @staticmethod
+    def _checker_record(
+        source: str, settings: ExecutionSettings, started: float, error: ErrorInfo
+    ) -> ExecutionRecord:
+        return type_error_record(
+            source, settings, error, duration_ms=(time.perf_counter() - started) * 1000
+        )
+
+    def _rewarm(self) -> None:
+        """After a killed or failed checker: boot the next one now, inside ``async with``."""
+        if self._group is not None and self.typecheck:
+            self._group.start_soon(self._warm_checker)
 
     def run_sync(
         self,
@@ -310,11 +411,13 @@ class Sandbox:
 
         return self._blocking(main)
 
-    def check_sync(self, source: str, *, output_type: Any = None) -> list[Diagnostic]:
+    def check_sync(
+        self, source: str, *, output_type: Any = None, include_notes: bool = False
+    ) -> list[Diagnostic]:
         """``check`` for code that is not async (see ``run_sync`` for where it runs)."""
 
         async def main() -> list[Diagnostic]:
-            return await self.check(source, output_type=output_type)
+            return await self.check(source, output_type=output_type, include_notes=include_notes)
 
         return self._blocking(main)
 

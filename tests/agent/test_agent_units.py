@@ -247,6 +247,12 @@ def test_system_prompt_in_both_modes() -> None:
     text = build_system_prompt(declarations, mode="text", typed_output=True, instructions=None)
     assert "fenced code block (```ts" in text and EXECUTE_TOOL_NAME not in text
     assert "declared type" in text and "its text is the answer" not in text
+    assert "type-checked" not in text
+    checked = build_system_prompt(
+        declarations, mode="tools", typed_output=False, instructions=None, typecheck=True
+    )
+    assert "Each script is type-checked before it runs" in checked
+    assert "a missing `await`" in checked and "possibly undefined" in checked
 
 
 def test_agent_prompt_uses_the_sandbox_declarations(server: FakeOpenAI) -> None:
@@ -255,6 +261,9 @@ def test_agent_prompt_uses_the_sandbox_declarations(server: FakeOpenAI) -> None:
     )
     assert agent.sandbox.declarations() in agent.system_prompt
     assert agent.system_prompt.endswith("Be brief.")
+    assert "type-checked" not in agent.system_prompt  # typecheck=False: nothing to say
+    checked = Agent("m", CITY_TOOLS, base_url=server.url, api_key="k")
+    assert "Each script is type-checked before it runs" in checked.system_prompt
     assert "search_cities" in repr(agent)
 
 

@@ -52,11 +52,17 @@ def test_check_reports_type_errors_and_exec_typecheck_stops_them(tmp_path: Path)
     done = run_cli("check", str(script), "--tools", MATH_TOOLS)
     assert done.returncode == 1, done.stderr
     assert done.stdout.startswith(
-        "typed.ts:1:7 - error TS2322: Type 'number' is not assignable to type 'string'.\n"
+        "typed.ts:1:7 - note TS2322: Type 'number' is not assignable to type 'string'.\n"
         "typed.ts:1:55 - error TS2322: Type 'string' is not assignable to type 'number'.\n"
     )
     assert "> 1 │ const sum: string" in done.stdout
-    assert "✗ 2 type errors" in done.stdout
+    assert "✗ 1 type error (1 note)" in done.stdout
+    noted = tmp_path / "noted.ts"
+    noted.write_text("const n: number = 'text';\nreturn n;\n")  # runs: only reported
+    done = run_cli("check", str(noted), "--tools", MATH_TOOLS)
+    assert done.returncode == 0, done.stdout
+    assert "noted.ts:1:7 - note TS2322" in done.stdout
+    assert "✓ noted.ts type-checks (1 note)" in done.stdout
     good = invoke(["check", str(EXAMPLES / "cities_task.ts"), "--tools", CITIES_TOOLS, "--json"])
     assert (good.exit_code, json.loads(good.stdout)) == (0, [])
     ran = invoke(["exec", str(script), "--tools", MATH_TOOLS, "--typecheck", "--json"])

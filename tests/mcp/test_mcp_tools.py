@@ -128,12 +128,14 @@ async def test_type_checks_use_the_mcp_schemas() -> None:
         sandbox = Sandbox(server.tools)
         diagnostics = await sandbox.check(
             'const f = await external_get_forecast({ city: "Hue", dayz: 2 });\n'
-            "const t: string = f.periods[0].temp_c;\n"
+            "const t: string = f.periods[0].temp_c;\n",
+            include_notes=True,
         )
         sandbox.close()
-    messages = " | ".join(d.message for d in diagnostics)
-    assert "dayz" in messages
-    assert "'number' is not assignable to type 'string'" in messages
+    [wrong_argument, own_annotation] = diagnostics
+    assert wrong_argument.blocking and "dayz" in wrong_argument.message
+    assert not own_annotation.blocking  # the script's own annotation: a note
+    assert "'number' is not assignable to type 'string'" in own_annotation.message
 
 
 async def test_a_server_dying_mid_call_is_a_tool_error_then_a_clear_error() -> None:

@@ -149,7 +149,7 @@ async def test_the_type_checker_warms_in_the_block_and_stops_with_it(
     async with sandbox:
         await anyio.sleep(0.1)  # leaving while the checker still boots must not hang
     async with sandbox:
-        record = await sandbox.run("const n: number = 'text';")
+        record = await sandbox.run("await external_AddNumbers({ left: 'x', right: 1 });")
         assert record.error is not None and record.error.kind == "type"
         started = time.perf_counter()
         again = await sandbox.run("const n: number = 1; return n")

@@ -181,7 +181,7 @@ async def test_carried_variables_are_declared_to_the_type_checker() -> None:
                 "const logs = await external_fetch_logs({ days: 1 });\nconst label = 'x';"
             )
             fine = await session.run("return logs[0].level.length")
-            wrong = await session.run("return label * 2")
+            wrong = await session.run("return label.toFixed(2)")  # a string has no toFixed
             missing = await session.run("return logs[0].severity")
     finally:
         sandbox.close()

@@ -232,7 +232,7 @@ async def test_a_checker_killed_between_checks_is_restarted_at_the_next() -> Non
         assert checker is not None and checker._process is not None
         old_home = checker._home
         os.killpg(checker._process.pid, signal.SIGKILL)
-        [diagnostic] = await sandbox.check("const n: number = 'text';")
+        [diagnostic] = await sandbox.check("await external_AddNumbers({ left: 'x', right: 1 });")
         assert diagnostic.code == 2322
         assert old_home is not None and not old_home.exists()  # the dead server's files
         assert await sandbox.check("return 2") == []

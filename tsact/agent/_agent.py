@@ -226,6 +226,7 @@ class Agent:
             mode=mode,
             typed_output=output_type is not None,
             instructions=instructions,
+            typecheck=self.sandbox.typecheck,
             catalog=catalog,
         )
 

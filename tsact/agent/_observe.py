@@ -2,19 +2,20 @@
 
 It holds, in this order: one line saying how the script ended; the error with its
 kind, position, the offending source line and the stack (or the type checker's
-diagnostics, each with its source line); the console output; the returned value as
-JSON (a string as its text); the tool calls that failed; and one line naming the
-variables the next script will see. Long parts are cut to their head and tail with a
+diagnostics, each with its source line), and the type checker's notes when a script it
+let run then failed; the console output; the returned value as JSON (a string as its
+text); the tool calls that failed; and one line naming the variables the next script
+will see. Long parts are cut to their head and tail with a
 marker that says how much was left out; the record keeps everything.
 
 ``max_chars`` bounds the whole observation. After a reserve for what the parts cannot
 shrink (the first line, headings, cut markers), each part gets a share of the rest, so
 that the shares of one observation add up to at most 100%: on an error, the message
 20%, the source line 5% (twice: the line and its caret), the stack 15%, the console
-30%, failed tool calls 15%; type errors' diagnostics 55%; after a success, the console
-40% and the returned value (or the ``headline`` that replaces it) 45%, the console 85%
-when nothing was returned. Each part keeps
-at least 80 characters, so a budget under about 1,000 can be exceeded.
+30%, failed tool calls 15%, the checker's notes 10%; type errors' diagnostics 55%;
+after a success, the console 40% and the returned value (or the ``headline`` that
+replaces it) 45%, the console 85% when nothing was returned. Each part keeps at least
+80 characters, so a budget under about 1,000 can be exceeded.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from .._record import Diagnostic, ErrorInfo, ExecutionRecord
 
 MAX_DIAGNOSTICS = 10
+MAX_NOTES = 5
 MAX_FAILED_CALLS = 5
 _MIN_PART = 80
 _RESERVE = 500  # first line, headings, separators and up to 5 cut markers of ~60
@@ -95,9 +97,25 @@ def _where(error: ErrorInfo) -> str:
 
 def _diagnostic(source: str, diagnostic: Diagnostic) -> str:
     code = f" TS{diagnostic.code}" if diagnostic.code is not None else ""
-    head = f"script.ts:{diagnostic.line}:{diagnostic.column} - error{code}: {diagnostic.message}"
+    level = "error" if diagnostic.blocking else "note"
+    head = f"script.ts:{diagnostic.line}:{diagnostic.column} - {level}{code}: {diagnostic.message}"
     excerpt = source_excerpt(source, diagnostic.line, diagnostic.column)
     return f"{head}\n{excerpt}" if excerpt else head
+
+
+def _notes(error: ErrorInfo, max_chars: int) -> str:
+    """The checker's notes on a script that it let run and that then failed."""
+    notes = [d for d in error.diagnostics if not d.blocking]
+    if not notes:
+        return ""
+    lines = [
+        f"- line {d.line}, column {d.column}: {d.message.splitlines()[0]}"
+        for d in notes[:MAX_NOTES]
+    ]
+    if len(notes) > MAX_NOTES:
+        lines.append(f"- ... and {len(notes) - MAX_NOTES} more")
+    heading = "The type checker's notes (they did not stop the script; one may explain the error):"
+    return heading + "\n" + cut("\n".join(lines), _share(max_chars, 10))
 
 
 def _stack(error: ErrorInfo) -> str:
@@ -136,6 +154,9 @@ def _error_section(record: ExecutionRecord, max_chars: int) -> list[str]:
     stack = _stack(error)
     if stack:
         parts.append("Stack:\n" + cut(stack, _share(max_chars, 15)))
+    notes = _notes(error, max_chars)
+    if notes:
+        parts.append(notes)
     return parts
 
 

@@ -59,6 +59,12 @@ throws a `ToolError` that you can catch. Call independent ones together with `Pr
 (`console.log`) or return only what you need to see. Long output is cut.
 - Compute in code, not in your head: do arithmetic, counting and sorting in the script."""
 
+_TYPECHECK_RULE = """
+- Each script is type-checked before it runs. Only mistakes against the declarations stop \
+it: a tool or variable that does not exist, a wrong, missing or extra argument, a field a \
+result does not have, a missing `await`. Plain JavaScript is fine (type annotations are \
+optional), and strict-mode complaints such as "possibly undefined" do not stop a script."""
+
 _FINISH = (
     "When you have the answer, call `final_answer(value)` in a script: it ends the task at once, "
     "and you see nothing that script printed. If you know what the tools return and the task "
@@ -93,18 +99,20 @@ def build_system_prompt(
     typed_output: bool,
     instructions: str | None,
     catalog: tuple[int, str] | None = None,
+    typecheck: bool = False,
 ) -> str:
     """The system prompt for ``mode``, showing ``declarations`` in a ``ts`` block.
 
     With ``catalog`` (the number of tools and their one-line listing), ``declarations``
     hold only the globals (``search_tools`` among them) and the tools are listed by name.
+    With ``typecheck``, the rules say what the type checker stops and what it does not.
     """
     finish = _FINISH + (_FINISH_TYPED if typed_output else _FINISH_TEXT)
     rules = _RULES.format(where="listed below" if catalog else "declared below")
     parts = [
         "You solve tasks by writing TypeScript that runs in a sandbox.",
         _HOW_TOOLS if mode == "tools" else _HOW_TEXT,
-        rules,
+        rules + (_TYPECHECK_RULE if typecheck else ""),
         finish,
         (
             "Declarations of the script's globals:"

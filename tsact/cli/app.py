@@ -323,14 +323,14 @@ def check_command(
 ) -> None:
     """Type-check scripts against the tools' declarations, without running them.
 
-    Exit status 0 when every script type-checks, 1 when any has type errors, 2 for bad
-    usage.
+    Errors would stop a run; notes are only reported. Exit status 0 when nothing would
+    stop any script, 1 when something would, 2 for bad usage.
     """
     from .check_command import check_scripts
 
     with reporting_input_errors():
         found = check_scripts(scripts, tools, mcp=mcp, as_json=as_json)
-    raise typer.Exit(1 if any(found) else 0)
+    raise typer.Exit(1 if any(d.blocking for diagnostics in found for d in diagnostics) else 0)
 
 
 @app.command("schema", cls=PlainCommand)

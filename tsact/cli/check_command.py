@@ -1,6 +1,8 @@
 """``tsact check``: type-check a script against the tools' declarations, without running it.
 
-Exit status 0 when the script type-checks, 1 when it has errors, 2 for bad input.
+Errors are the diagnostics that would stop a run; notes are those the checking policy
+only reports (README, "Type checking"). Exit status 0 when nothing would stop the
+scripts, 1 when something would, 2 for bad input.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ def check_script(
     mcp: list[str] = [],  # noqa: B006 (never mutated)
     as_json: bool,
 ) -> list[Diagnostic]:
-    """Type-check ``script``; print its diagnostics (or their JSON) and return them."""
+    """Type-check ``script``; print its diagnostics, notes included (or their JSON), and
+    return them."""
     return check_scripts([script], tools, mcp=mcp, as_json=as_json)[0]
 
 
@@ -52,7 +55,7 @@ def check_scripts(
         sandbox = make_sandbox([*local, *remote])
 
     async def check_all() -> list[list[Diagnostic]]:
-        return [await sandbox.check(source) for source in sources]
+        return [await sandbox.check(source, include_notes=True) for source in sources]
 
     try:
         found = anyio.run(check_all)
@@ -78,7 +81,7 @@ def check_scripts(
         name = "stdin" if script == "-" else (Path(script).name if len(scripts) == 1 else script)
         show_diagnostics(console, source, diagnostics, name)
     if len(scripts) > 1:
-        failing = sum(1 for diagnostics in found if diagnostics)
+        failing = sum(1 for diagnostics in found if any(d.blocking for d in diagnostics))
         console.print()
         summary = f"{plural(len(scripts), 'file')} checked, {failing} with type errors"
         console.print(Text(summary, style="bold red" if failing else "bold green"))
@@ -88,20 +91,26 @@ def check_scripts(
 def show_diagnostics(
     console: Console, source: str, diagnostics: list[Diagnostic], name: str
 ) -> None:
-    """Compiler-style lines (``file:line:col - error TSnnnn: message``) and the marked source."""
-    if not diagnostics:
-        console.print(Text(f"✓ {name} type-checks", style="bold green"))
-        return
+    """Compiler-style lines (``file:line:col - error TSnnnn: message``; ``note`` for what
+    would not stop a run) and the marked source."""
+    errors = [d for d in diagnostics if d.blocking]
+    notes = len(diagnostics) - len(errors)
+    noted = f" ({plural(notes, 'note')})" if notes else ""
     for diagnostic in diagnostics:
         line = Text(f"{name}:{diagnostic.line}:{diagnostic.column}", style="bold")
         code = f" TS{diagnostic.code}" if diagnostic.code is not None else ""
-        line.append(f" - error{code}: ", style="red")
+        level = "error" if diagnostic.blocking else "note"
+        line.append(f" - {level}{code}: ", style="red" if diagnostic.blocking else "yellow")
         line.append(untrusted(diagnostic.message))
         console.print(line)
-    error = ErrorInfo(kind="type", message=diagnostics[0].message, diagnostics=diagnostics)
-    view = source_view(source, error, context=2)
-    if view is not None:
+    if diagnostics:
+        error = ErrorInfo(kind="type", message=diagnostics[0].message, diagnostics=diagnostics)
+        view = source_view(source, error, context=2)
+        if view is not None:
+            console.print()
+            console.print(view)
         console.print()
-        console.print(view)
-    console.print()
-    console.print(Text(f"✗ {plural(len(diagnostics), 'type error')}", style="bold red"))
+    if not errors:
+        console.print(Text(f"✓ {name} type-checks{noted}", style="bold green"))
+        return
+    console.print(Text(f"✗ {plural(len(errors), 'type error')}{noted}", style="bold red"))

@@ -1,0 +1,3 @@
+// unknown tool
+const users = await external_list_users(); // <- bug
+return users.length;

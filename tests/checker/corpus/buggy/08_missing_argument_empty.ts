@@ -1,0 +1,3 @@
+// missing argument
+const pop = await external_get_population({}); // <- bug
+console.log(pop);

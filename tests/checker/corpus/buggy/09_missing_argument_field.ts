@@ -1,0 +1,3 @@
+// missing argument: quote
+const rate = await external_exchange_rate({ base: "USD" }); // <- bug
+return 100 * rate;

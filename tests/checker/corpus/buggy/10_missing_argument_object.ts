@@ -1,0 +1,3 @@
+// missing argument: no object at all
+const user = await external_get_user(); // <- bug
+return user?.name;

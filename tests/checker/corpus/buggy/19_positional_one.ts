@@ -1,0 +1,3 @@
+// positional argument
+const pop = await external_get_population("Hanoi"); // <- bug
+return pop;

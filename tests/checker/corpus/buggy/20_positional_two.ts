@@ -1,0 +1,3 @@
+// positional arguments
+const rate = await external_exchange_rate("USD", "EUR"); // <- bug
+return rate * 10;

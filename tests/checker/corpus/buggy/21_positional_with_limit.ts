@@ -1,0 +1,3 @@
+// positional arguments
+const cities = await external_search_cities("Vietnam", 5); // <- bug
+return cities.length;

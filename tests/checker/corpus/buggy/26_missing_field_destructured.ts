@@ -1,0 +1,3 @@
+// a field the result does not have
+const { temperature, conditions } = await external_get_weather({ city: "Hue" }); // <- bug
+return `${conditions} at ${temperature}`;

@@ -1,0 +1,3 @@
+// undefined variable
+const cities = await external_search_cities({ country: "Vietnam" });
+return citiess.length; // <- bug

@@ -1,0 +1,3 @@
+// removed global
+const key = process.env.API_KEY; // <- bug
+return key ? "configured" : "missing";

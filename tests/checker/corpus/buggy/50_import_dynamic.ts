@@ -1,0 +1,3 @@
+// import
+const fs = await import("node:fs"); // <- bug
+return fs.readFileSync("/etc/hostname", "utf8");

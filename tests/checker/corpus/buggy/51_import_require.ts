@@ -1,0 +1,3 @@
+// import
+const path = require("path"); // <- bug
+return path.join("a", "b");

@@ -1,0 +1,3 @@
+// missing await
+const { temp, conditions } = external_get_weather({ city: "Hue" }); // <- bug
+return `${temp} ${conditions}`;

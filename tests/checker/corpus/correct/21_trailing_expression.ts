@@ -1,0 +1,3 @@
+const w = await external_get_weather({ city: "Hanoi", unit: "f" });
+console.log(w.conditions);
+w.temp

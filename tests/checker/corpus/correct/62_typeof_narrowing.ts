@@ -1,0 +1,5 @@
+const value = await external_kv_get({ key: "greeting" });
+if (typeof value === "string") {
+  return value.toUpperCase();
+}
+return String(value);
