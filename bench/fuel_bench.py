@@ -22,8 +22,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _table import Row, median, print_table  # noqa: E402
 
 from tsact import Limits, Sandbox, tool  # noqa: E402
-from tsact._fuel import apply_insertions, fuel_insertions, reserved_identifiers, syntax_errors  # noqa: E402
-from tsact._script import parse, prepare  # noqa: E402
+from tsact._scripts.fuel import (  # noqa: E402
+    apply_insertions,
+    fuel_insertions,
+    reserved_identifiers,
+    syntax_errors,
+)
+from tsact._scripts.prepare import parse, prepare  # noqa: E402
 
 RUNS = 11
 

@@ -13,7 +13,7 @@
 //        replacement, as a one-shot script's loop is), one tick per iteration;
 //   fn:  the same loop inside a nested sync function, calling a tiny arrow helper each
 //        iteration: two ticks per iteration (loop + helper entry), inlined by TurboFan.
-// Ticks sit exactly where the instrumentation pass puts them (tsact/_fuel.py).
+// Ticks sit exactly where the instrumentation pass puts them (tsact/_scripts/fuel.py).
 
 const N = 1e7;
 // Largest Smi with pointer compression is 2^30 - 1: a counter that stays a Smi is updated in
@@ -268,7 +268,7 @@ async function wup(): Promise<number[]> {
   return [t1 - t0, performance.now() - t1];
 }
 
-// i32: Int32Array slot held in a wrapper `var`  <- CHOSEN (tsact/_fuel.py DEFAULT_TICK)
+// i32: Int32Array slot held in a wrapper `var`  <- CHOSEN (tsact/_scripts/fuel.py DEFAULT_TICK)
 async function i32(): Promise<number[]> {
   var F = new Int32Array(1);
   F[0] = SMI_BUDGET;

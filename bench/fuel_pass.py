@@ -4,8 +4,9 @@
     python bench/fuel_pass.py --counters   # also every counter strategy in fuel_counters.ts
 
 Loops run in raw Deno (``deno run --no-config --v8-flags=--disallow-code-generation-from-strings``)
-as the module tsact itself builds (``tsact._script.prepare``): the user's code is the body of the
-exported async function whose scope holds the counter (``FUEL_PRELUDE``), called with a real meter.
+as the module tsact itself builds (``tsact._scripts.prepare.prepare``): the user's code is
+the body of the exported async function whose scope holds the counter (``FUEL_PRELUDE``),
+called with a real meter.
 "off" is the same module prepared with ``fuel=False``. Each process is fresh and timed inside
 Deno around the script only (start-up excluded; a one-shot script pays its own JIT warm-up).
 Ratios use the fastest of N runs (the least disturbed on a shared machine), with the ratio of
@@ -29,8 +30,8 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 import deno  # noqa: E402
 import tree_sitter  # noqa: E402
 
-from tsact._deno import runtime_dir  # noqa: E402
-from tsact._fuel import (  # noqa: E402
+from tsact._execution.deno import runtime_dir  # noqa: E402
+from tsact._scripts.fuel import (  # noqa: E402
     DEFAULT_TICK,
     TS_LANGUAGE,
     apply_insertions,
@@ -38,7 +39,7 @@ from tsact._fuel import (  # noqa: E402
     reserved_identifiers,
     syntax_errors,
 )
-from tsact._script import prepare  # noqa: E402
+from tsact._scripts.prepare import prepare  # noqa: E402
 
 # The runtime's meter, as the tests bind it: ``__tsact_fuel_meter(budget, onExhausted, chunk?)``
 # returns the object the wrapper binds as ``__tsact_meter`` (``chunk`` is lowered to test

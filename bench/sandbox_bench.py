@@ -36,10 +36,10 @@ from anyio.abc import SocketAttribute
 from anyio.streams.buffered import BufferedByteReceiveStream
 
 from tsact import Limits, Sandbox, tool
-from tsact._deno import find_deno, run_flags
-from tsact._execution import spawn_sandbox
-from tsact._protocol import StartFrame, StartParams, encode_frame
-from tsact._script import prepare
+from tsact._execution.deno import find_deno, run_flags
+from tsact._execution.execute import spawn_sandbox
+from tsact._scripts.prepare import prepare
+from tsact._wire.protocol import StartFrame, StartParams, encode_frame
 
 RUNS = 30
 CALLS = 2_000

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "examples"))
 from _table import Row, median, print_table  # noqa: E402
 
 from tsact import Sandbox, Tool, tool  # noqa: E402
-from tsact._checker import checker_document  # noqa: E402
-from tsact._typepolicy import COMPILER_OPTIONS  # noqa: E402
-from tsact._typepolicy import declared as declared_forms  # noqa: E402
+from tsact._scripts.checker import checker_document  # noqa: E402
+from tsact._scripts.policy import COMPILER_OPTIONS  # noqa: E402
+from tsact._scripts.policy import declared as declared_forms  # noqa: E402
 
 RUNS = 15
 

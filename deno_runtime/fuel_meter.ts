@@ -1,7 +1,7 @@
 /**
  * The fuel meter: a deterministic work budget for the instrumented script.
  *
- * The instrumentation pass (`tsact/_fuel.py`) puts `--__tsact_f[0]<0&&__tsact_out()`
+ * The instrumentation pass (`tsact/_scripts/fuel.py`) puts `--__tsact_f[0]<0&&__tsact_out()`
  * at every loop iteration and function entry; `__tsact_f` is this meter's `counter`
  * and `__tsact_out` its `out`. The counter is an Int32Array slot, so a tick is an
  * int32 decrement and a branch never taken. Budgets above 2^31-1 are handed out

@@ -13,17 +13,16 @@ answered, a run starts and ends. It is silent until you configure logging, e.g.
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ._checker import CheckerError, CheckTimeout
-from ._deno import DenoNotFound
-from ._events import (
+from tsact._execution.deno import DenoNotFound
+from tsact._records.events import (
     ApprovalRequest,
     ConsoleEvent,
     ExecutionEvent,
     ToolCallFinished,
     ToolCallStarted,
 )
-from ._limits import Limits
-from ._record import (
+from tsact._records.limits import Limits
+from tsact._records.record import (
     FORMAT,
     ConsoleEntry,
     Diagnostic,
@@ -38,10 +37,12 @@ from ._record import (
     Versions,
     record_json_schema,
 )
+from tsact._scripts.checker import CheckerError, CheckTimeout
+from tsact._tools.tool import Tool, ToolDefinitionError, ToolError, as_tools, tool
+from tsact._tools.toolbox import Toolbox
+
 from ._sandbox import Sandbox
 from ._session import Session
-from ._toolbox import Toolbox
-from ._tools import Tool, ToolDefinitionError, ToolError, as_tools, tool
 from ._version import __version__
 
 if TYPE_CHECKING:

@@ -14,31 +14,32 @@ import anyio.abc
 import anyio.from_thread
 import msgspec
 
-from ._catalog import (
+from tsact._execution.deno import deno_version, find_deno
+from tsact._execution.execute import (
+    ExecutionSettings,
+    execute,
+    type_error_record,
+)
+from tsact._execution.spares import SparePool
+from tsact._records.events import Approver, EventHandler
+from tsact._records.limits import Limits
+from tsact._records.record import Diagnostic, ErrorInfo, ExecutionRecord
+from tsact._scripts.checker import CheckerError, CheckTimeout, TypeChecker, format_diagnostics
+from tsact._scripts.policy import Verdict
+from tsact._scripts.prepare import ScriptRejected, well_formed
+from tsact._tools.catalog import (
     SEARCH_ALIAS,
     SEARCH_DECLARATION,
     ToolCatalog,
     check_search_name,
     search_tool,
 )
-from ._checker import CheckerError, CheckTimeout, TypeChecker, format_diagnostics
-from ._deno import deno_version, find_deno
-from ._events import Approver, EventHandler
-from ._execution import (
-    ExecutionSettings,
-    execute,
-    type_error_record,
-)
-from ._limits import Limits
-from ._record import Diagnostic, ErrorInfo, ExecutionRecord
-from ._script import ScriptRejected, well_formed
+from tsact._tools.tool import Tool
+from tsact._tools.toolbox import Toolbox
+
 from ._session import Session
-from ._spares import SparePool
 from ._sync import run_blocking
-from ._toolbox import Toolbox
-from ._tools import Tool
 from ._tracing import execution_span
-from ._typepolicy import Verdict
 
 T = TypeVar("T")
 LOGGER = logging.getLogger("tsact.sandbox")

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from ._protocol import CapturedState
-from ._record import DroppedName, ExecutionRecord, KeptVariable, SessionState
+from tsact._records.record import DroppedName, ExecutionRecord, KeptVariable, SessionState
+from tsact._wire.protocol import CapturedState
 
 if TYPE_CHECKING:
-    from ._events import EventHandler
-    from ._limits import Limits
+    from tsact._records.events import EventHandler
+    from tsact._records.limits import Limits
+
     from ._sandbox import Sandbox
 
 NOT_ASSIGNED = "not assigned when the script ended"

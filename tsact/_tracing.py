@@ -25,7 +25,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ._record import ExecutionRecord
+from tsact._records.record import ExecutionRecord
+
 from ._version import __version__
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from fake_openai import FakeOpenAI, code, text
 from seed_tools import CITY_TOOLS
 
 from tsact import Limits
-from tsact._checker import TypeChecker
+from tsact._scripts.checker import TypeChecker
 from tsact.agent import Agent
 
 pytestmark = pytest.mark.anyio

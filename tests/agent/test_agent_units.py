@@ -10,7 +10,7 @@ from fake_openai import FakeOpenAI
 from seed_tools import CITY_TOOLS, MATH_TOOLS
 
 from tsact import Diagnostic, ErrorInfo, ExecutionRecord, Sandbox, ToolDefinitionError
-from tsact._record import ConsoleEntry, ToolCallRecord
+from tsact._records.record import ConsoleEntry, ToolCallRecord
 from tsact.agent import (
     EXECUTE_TOOL_NAME,
     Agent,

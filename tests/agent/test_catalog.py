@@ -15,7 +15,7 @@ from fake_openai import FakeOpenAI, code
 from seed_tools import CITY_TOOLS, MATH_TOOLS
 
 from tsact import Sandbox, Tool, ToolDefinitionError, tool
-from tsact._catalog import SEARCH_TOOL_NAME, ToolCatalog, estimate_tokens
+from tsact._tools.catalog import SEARCH_TOOL_NAME, ToolCatalog, estimate_tokens
 from tsact.agent import Agent
 
 pytestmark = pytest.mark.anyio

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from tsact import Sandbox
-from tsact._checker import TypeChecker
-from tsact._typepolicy import COMPILER_OPTIONS, declared
+from tsact._scripts.checker import TypeChecker
+from tsact._scripts.policy import COMPILER_OPTIONS, declared
 
 from .tools import TOOLS
 

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tsact import Sandbox, _checker
-from tsact._checker import TypeChecker
+from tsact import Sandbox
+from tsact._scripts import checker as _checker
+from tsact._scripts.checker import TypeChecker
 
 from .tools import TOOLS
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tsact import ExecutionRecord
-from tsact._record import FORMAT
+from tsact._records.record import FORMAT
 
 from .helpers import EXAMPLES, assert_input_error, run_cli
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import anyio
 
 from tsact import Sandbox
-from tsact._prints import PrintRouter, capturing_prints, routers
+from tsact._tools.prints import PrintRouter, capturing_prints, routers
 from tsact.cli.tools_file import load_tools
 
 from .helpers import REPO, run_cli

@@ -1,4 +1,4 @@
-"""The fuel instrumentation pass (tsact/_fuel.py): where ticks go, and what they count in Deno.
+"""The fuel instrumentation pass (tsact/_scripts/fuel.py): where ticks go, what they count.
 
 Two kinds of tests:
 * structural (pure, microseconds): each construct instrumented with the tick ``T`` gives exactly
@@ -23,8 +23,8 @@ import deno
 import pytest
 import tree_sitter
 
-from tsact._deno import runtime_dir
-from tsact._fuel import (
+from tsact._execution.deno import runtime_dir
+from tsact._scripts.fuel import (
     DEFAULT_TICK,
     FUEL_PREFIX,
     FUEL_PRELUDE,

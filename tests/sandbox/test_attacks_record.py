@@ -12,7 +12,7 @@ import msgspec
 import pytest
 
 from tsact import ExecutionRecord, Limits, Sandbox
-from tsact._execution import error_cap
+from tsact._execution.execute import error_cap
 
 from .tools import ALL
 

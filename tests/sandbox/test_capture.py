@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tsact._capture import HeadTail
-from tsact._console import ConsoleCapture
-from tsact._record import ConsoleEntry
+from tsact._execution.capture import HeadTail
+from tsact._execution.console import ConsoleCapture
+from tsact._records.record import ConsoleEntry
 
 
 def test_head_tail_keeps_both_ends_and_says_what_was_left_out() -> None:

@@ -13,7 +13,7 @@ import pytest
 from anyio.abc import SocketStream
 from anyio.streams.buffered import BufferedByteReceiveStream
 
-from tsact._channel import FrameChannel, FrameTooLarge
+from tsact._wire.channel import FrameChannel, FrameTooLarge
 
 pytestmark = pytest.mark.anyio
 

@@ -6,7 +6,7 @@ import pytest
 from pydantic import BaseModel
 
 from tsact import DenoNotFound, Sandbox, Tool, ToolDefinitionError, tool
-from tsact._tools import ArgumentsInvalid
+from tsact._tools.tool import ArgumentsInvalid
 from tsact.agent._output import OutputInvalid, OutputSpec
 
 
@@ -169,7 +169,7 @@ def test_a_huge_invalid_final_answer_gets_a_bounded_message() -> None:
 
 def test_declaration_names_retry_only_when_taken() -> None:
     import typegen
-    from tsact._declarations import _unique
+    from tsact._tools.declarations import _unique
 
     emitter = typegen.TypeScriptEmitter()
     assert _unique(emitter, "AArgs", {}) == "AArgs"

@@ -16,7 +16,7 @@ import typing_extensions
 from pydantic import BaseModel, Field
 
 from tsact import Sandbox, tool
-from tsact._exact_numbers import MAX_SAFE_INTEGER, may_hold_numbers
+from tsact._tools.exact_numbers import MAX_SAFE_INTEGER, may_hold_numbers
 
 pytestmark = pytest.mark.anyio
 

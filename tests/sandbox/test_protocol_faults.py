@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import tsact._execution as execution
+import tsact._execution.execute as execution
 from tsact import ExecutionRecord, Limits, Sandbox
-from tsact._deno import sandbox_command
+from tsact._execution.deno import sandbox_command
 
 from .conftest import LeakCheck
 

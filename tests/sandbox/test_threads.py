@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from tsact._threads import DaemonThreadPool
+from tsact._wire.threads import DaemonThreadPool
 
 
 def _pool_threads(name: str) -> list[threading.Thread]:

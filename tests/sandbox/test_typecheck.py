@@ -12,7 +12,7 @@ import pytest
 from pydantic import BaseModel
 
 from tsact import Sandbox
-from tsact._checker import removed_globals
+from tsact._scripts.checker import removed_globals
 
 from .tools import ALL
 

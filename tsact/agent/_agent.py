@@ -13,13 +13,14 @@ from typing import Any, Literal
 import anyio
 import openai
 
-from .._catalog import SEARCH_DECLARATION, estimate_tokens
-from .._events import Approver
-from .._limits import Limits
+from tsact._records.events import Approver
+from tsact._records.limits import Limits
+from tsact._tools.catalog import SEARCH_DECLARATION, estimate_tokens
+from tsact._tools.tool import Tool
+from tsact._tools.toolbox import Toolbox
+
 from .._sandbox import Sandbox
 from .._sync import run_blocking
-from .._toolbox import Toolbox
-from .._tools import Tool
 from ._events import AgentEvent, AgentEventHandler
 from ._loop import Loop, LoopSettings
 from ._model import ModelClient

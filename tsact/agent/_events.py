@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .._record import ConsoleEntry, ExecutionRecord, ToolCallRecord
+from tsact._records.record import ConsoleEntry, ExecutionRecord, ToolCallRecord
+
 from ._records import AgentRun, Usage
 
 

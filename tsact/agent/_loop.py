@@ -40,8 +40,9 @@ from typing import Any, NoReturn
 
 import anyio
 
-from .._events import ConsoleEvent, ExecutionEvent, ToolCallFinished, ToolCallStarted
-from .._record import ConsoleEntry, ErrorInfo, ExecutionRecord, ToolCallRecord, Versions
+from tsact._records.events import ConsoleEvent, ExecutionEvent, ToolCallFinished, ToolCallStarted
+from tsact._records.record import ConsoleEntry, ErrorInfo, ExecutionRecord, ToolCallRecord, Versions
+
 from .._sandbox import Sandbox
 from .._session import Session
 from .._tracing import SpanHandle, agent_span, model_span

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .._record import Diagnostic, ErrorInfo, ExecutionRecord
+from tsact._records.record import Diagnostic, ErrorInfo, ExecutionRecord
 
 MAX_DIAGNOSTICS = 10
 MAX_NOTES = 5

@@ -8,7 +8,7 @@ import msgspec
 import pydantic
 from pydantic import TypeAdapter
 
-from .._tools import describe_validation_errors
+from tsact._tools.tool import describe_validation_errors
 
 
 class OutputInvalid(Exception):

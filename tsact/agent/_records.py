@@ -13,7 +13,7 @@ from typing import Any, Literal
 import msgspec
 from pydantic import TypeAdapter
 
-from .._record import FORMAT, ExecutionRecord, file_format
+from tsact._records.record import FORMAT, ExecutionRecord, file_format
 
 RunStatus = Literal["final_answer", "max_steps", "error", "cancelled"]
 Mode = Literal["tools", "text"]

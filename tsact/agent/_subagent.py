@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._tools import Tool, ToolError
+from tsact._tools.tool import Tool, ToolError
 
 if TYPE_CHECKING:
     from ._agent import Agent

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import msgspec
 
 from tsact import ExecutionRecord
-from tsact._record import FORMAT, NewerFormat, file_format
+from tsact._records.record import FORMAT, NewerFormat, file_format
 
 from .absent import Absent
 from .errors import InputError

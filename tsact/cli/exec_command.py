@@ -6,7 +6,7 @@ import contextlib
 from pathlib import Path
 
 from tsact import ExecutionRecord, Limits, Tool
-from tsact._prints import stdout_kept_for_data
+from tsact._tools.prints import stdout_kept_for_data
 
 from .inputs import read_script
 from .mcp_servers import mcp_tools

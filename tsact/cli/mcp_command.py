@@ -62,7 +62,7 @@ async def _serve(
     declarations_budget: int,
     address: tuple[str, int] | None,
 ) -> None:
-    from tsact._catalog import estimate_tokens
+    from tsact._tools.catalog import estimate_tokens
     from tsact.mcp import serve
     from tsact.mcp._server import print_ready
 

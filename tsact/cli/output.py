@@ -19,7 +19,7 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
-from tsact._prints import PrintRouter
+from tsact._tools.prints import PrintRouter
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.text import Text
 
 from tsact import DenoNotFound, Limits, Tool, ToolDefinitionError
-from tsact._prints import stdout_kept_for_data
+from tsact._tools.prints import stdout_kept_for_data
 from tsact.agent._agent import DEFAULT_MODEL_TIMEOUT
 
 from .errors import InputError

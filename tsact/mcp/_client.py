@@ -33,7 +33,8 @@ from mcp import Client, MCPError, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from pydantic import ValidationError
 
-from .._tools import Tool, ToolDefinitionError, ToolError
+from tsact._tools.tool import Tool, ToolDefinitionError, ToolError
+
 from ._names import check_prefix, map_names
 from ._results import result_value
 from ._tools import MCPTool, build_tool

@@ -12,7 +12,7 @@ import keyword
 import re
 from collections.abc import Iterable
 
-from .._tools import IDENTIFIER, ToolDefinitionError
+from tsact._tools.tool import IDENTIFIER, ToolDefinitionError
 
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]+")
 

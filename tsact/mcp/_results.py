@@ -17,7 +17,7 @@ from typing import Any
 
 import mcp_types
 
-from .._tools import ToolError
+from tsact._tools.tool import ToolError
 
 WRAP_MARKER = "x-fastmcp-wrap-result"
 """FastMCP's explicit mark on an output schema whose values arrive as ``{"result": ...}``."""

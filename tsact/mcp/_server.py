@@ -21,10 +21,11 @@ import mcp_types
 from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
 
-from .._catalog import SEARCH_DECLARATION, estimate_tokens
-from .._record import ExecutionRecord
+from tsact._records.record import ExecutionRecord
+from tsact._tools.catalog import SEARCH_DECLARATION, estimate_tokens
+from tsact._tools.toolbox import Toolbox
+
 from .._sandbox import Sandbox
-from .._toolbox import Toolbox
 from .._version import __version__
 from ..agent import build_observation
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import mcp_types
 
-from .._tools import Tool, ToolDefinitionError
+from tsact._tools.tool import Tool, ToolDefinitionError
+
 from ._results import wrapped_result_schema
 
 Caller = Callable[[str, dict[str, Any], bool], Awaitable[Any]]

@@ -13,8 +13,8 @@ from pathlib import Path
 import anyio
 from anyio.abc import ByteReceiveStream, Process
 
-from ._capture import HeadTail
-from ._limits import MiB
+from tsact._execution.capture import HeadTail
+from tsact._records.limits import MiB
 
 LOGGER = logging.getLogger("tsact.process")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")

@@ -18,26 +18,38 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import anyio
 import anyio.abc
 
-from ._capture import HeadTail, ToolDataBudget
-from ._channel import FrameChannel, FrameTooLarge
-from ._console import ConsoleCapture, line_cap
-from ._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
-from ._dispatch import ToolDispatcher
-from ._events import (
+from tsact._execution.capture import HeadTail, ToolDataBudget
+from tsact._execution.console import ConsoleCapture, line_cap
+from tsact._execution.deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
+from tsact._execution.process import apply_rlimits, kill_group, pump, spawn, watch_memory
+from tsact._records.events import (
     Approver,
     ConsoleEvent,
     EventHandler,
     ExecutionEvent,
     ToolCallStarted,
 )
-from ._limits import Limits, MiB
-from ._process import apply_rlimits, kill_group, pump, spawn, watch_memory
-from ._protocol import (
+from tsact._records.limits import Limits, MiB
+from tsact._records.record import (
+    ConsoleEntry,
+    ErrorInfo,
+    ExecutionRecord,
+    SessionState,
+    Timings,
+    ToolCallRecord,
+    Versions,
+)
+from tsact._scripts.prepare import PreparedScript, ScriptRejected, ToolAlias, map_error, prepare
+from tsact._tools.toolbox import Toolbox
+from tsact._version import __version__
+from tsact._wire.channel import FrameChannel, FrameTooLarge
+from tsact._wire.dispatcher import ToolDispatcher
+from tsact._wire.protocol import (
     MAX_JSON_DEPTH,
     CapturedState,
     ConsoleFrame,
@@ -52,13 +64,26 @@ from ._protocol import (
     decode_frame,
     encode_frame,
 )
-from ._record import ConsoleEntry, ErrorInfo, ExecutionRecord, Timings, ToolCallRecord, Versions
-from ._script import PreparedScript, ScriptRejected, ToolAlias, map_error, prepare
-from ._session import Session
-from ._toolbox import Toolbox
-from ._version import __version__
 
 LOGGER = logging.getLogger("tsact.process")
+
+
+class CarriedState(Protocol):
+    """What a session gives an execution and takes back (``tsact._session.Session``)."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names carried into the script."""
+        ...
+
+    def carried_json(self) -> str:
+        """The carried variables as one JSON object's text."""
+        ...
+
+    def absorb(self, captured: CapturedState | None, max_bytes: int) -> SessionState:
+        """Take what the script left behind; the record's report of it."""
+        ...
+
 
 # Memory the Deno runtime itself holds (two isolates, snapshot, compiler): the RSS
 # watchdog allows memory_mb on top of this, so memory_mb is what the script can use.
@@ -119,7 +144,7 @@ class _Run:
     settings: ExecutionSettings
     source: str
     on_event: EventHandler | None
-    session: Session | None
+    session: CarriedState | None
     started: float = field(default_factory=time.perf_counter)
     record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     outcome: _Outcome | None = None
@@ -224,7 +249,7 @@ async def execute(
     settings: ExecutionSettings,
     on_event: EventHandler | None = None,
     spawned: SpawnedSandbox | None = None,
-    session: Session | None = None,
+    session: CarriedState | None = None,
     *,
     defer: Callable[[Callable[[], Coroutine[Any, Any, None]]], None] | None = None,
 ) -> ExecutionRecord:

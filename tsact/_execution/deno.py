@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._limits import Limits
+from tsact._records.limits import Limits
 
 
 class DenoNotFound(RuntimeError):
@@ -72,7 +72,7 @@ def runtime_dir() -> Path:
     Sandboxes run its bundles in ``bundled/`` (built by ``deno task bundle``): plain
     JavaScript that Deno need not transpile again in every fresh process.
     """
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the tsact package
     for candidate in (here / "_deno_runtime", here.parent / "deno_runtime"):
         if (candidate / "bundled" / "supervisor.js").is_file():
             return candidate

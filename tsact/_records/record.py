@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from ._limits import Limits
+from tsact._records.limits import Limits
 
 FORMAT = 1
 """The format of the records and agent runs this tsact writes.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 
-from ._capture import HeadTail
-from ._record import ConsoleEntry
+from tsact._execution.capture import HeadTail
+from tsact._records.record import ConsoleEntry
 
 ENTRY_OVERHEAD = 256
 """Bytes of the budget each entry costs on top of its text (about what one kept entry

@@ -45,11 +45,10 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import IO, Any
 
-from . import _landlock
-from ._deno import runtime_dir, sandbox_environment
-from ._record import Diagnostic
-from ._script import prepare
-from ._typepolicy import (
+from tsact._execution.deno import runtime_dir, sandbox_environment
+from tsact._records.record import Diagnostic
+from tsact._scripts import landlock as _landlock
+from tsact._scripts.policy import (
     COMPILER_OPTIONS,
     REMOVED_GLOBAL_MARKER,
     Finding,
@@ -58,6 +57,7 @@ from ._typepolicy import (
     classify,
     declared,
 )
+from tsact._scripts.prepare import prepare
 
 WRAPPER_HEAD = "async function __tsact_main() {"
 MARKER_PREFIX = "__tsact_end_"

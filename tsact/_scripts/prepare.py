@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from ._fuel import (
+from tsact._scripts.fuel import (
     FUEL_PREFIX,
     FUEL_PRELUDE,
     IDENTIFIER_QUERY,
@@ -323,7 +323,7 @@ def prepare(
     """Check, instrument and wrap a script, or raise ``ScriptRejected`` (``syntax``/``limit``).
 
     With ``fuel``, every loop iteration, function entry and default value is metered
-    (``_fuel``). ``carried`` (in a session: the names carried in, possibly none) declares
+    (``fuel``). ``carried`` (in a session: the names carried in, possibly none) declares
     those names around the script and hands the runtime a reader for each of them and
     for every name the script declares at its top level. The type checker calls this
     too, so both refuse the same scripts.

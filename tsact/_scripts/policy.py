@@ -43,9 +43,9 @@ from typing import Literal
 import msgspec
 import tree_sitter
 
-from ._fuel import TS_LANGUAGE
-from ._record import Diagnostic
-from ._script import parse
+from tsact._records.record import Diagnostic
+from tsact._scripts.fuel import TS_LANGUAGE
+from tsact._scripts.prepare import parse
 
 COMPILER_OPTIONS: dict[str, object] = {
     "strict": False,

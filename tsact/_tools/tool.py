@@ -30,10 +30,10 @@ import pydantic_core
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 from typing_extensions import ParamSpec, TypeVar
 
-from ._callables import CalleeError, callable_name, read_callee
-from ._exact_numbers import check_exact_numbers, may_hold_numbers
-from ._schemas import result_schema
-from ._typeddicts import pydantic_ready
+from tsact._tools.callables import CalleeError, callable_name, read_callee
+from tsact._tools.exact_numbers import check_exact_numbers, may_hold_numbers
+from tsact._tools.schemas import result_schema
+from tsact._tools.typeddicts import pydantic_ready
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 """A tool name, matched with ``fullmatch`` (``$`` would accept a trailing newline)."""

@@ -20,7 +20,7 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from ._execution import ExecutionSettings, SpawnedSandbox, spawn_sandbox
+from tsact._execution.execute import ExecutionSettings, SpawnedSandbox, spawn_sandbox
 
 
 class SparePool:

@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from ._record import ConsoleEntry, ToolCallRecord
+from tsact._records.record import ConsoleEntry, ToolCallRecord
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ from typing import Any
 import anyio
 import pydantic_core
 
-from ._events import ApprovalRequest, Approver
-from ._exact_numbers import InexactNumber
-from ._protocol import ErrorReply, ReplyError, ResultReply, encode_frame
-from ._record import ToolCallRecord
-from ._script import well_formed
-from ._toolbox import Toolbox
-from ._tools import ArgumentsInvalid, ResultInvalid, Tool, ToolError
+from tsact._records.events import ApprovalRequest, Approver
+from tsact._records.record import ToolCallRecord
+from tsact._scripts.prepare import well_formed
+from tsact._tools.exact_numbers import InexactNumber
+from tsact._tools.tool import ArgumentsInvalid, ResultInvalid, Tool, ToolError
+from tsact._tools.toolbox import Toolbox
+from tsact._wire.protocol import ErrorReply, ReplyError, ResultReply, encode_frame
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ._tools import Tool, ToolDefinitionError, as_tools
+from tsact._tools.tool import Tool, ToolDefinitionError, as_tools
 
 
 class Toolbox:
@@ -41,6 +41,6 @@ class Toolbox:
 
         With ``output_type``, ``final_answer`` is declared with that type.
         """
-        from ._declarations import render_declarations
+        from tsact._tools.declarations import render_declarations
 
         return render_declarations(self, output_type=output_type)

@@ -26,13 +26,13 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from ._capture import ToolDataBudget
-from ._channel import FrameChannel
-from ._events import Approver, ExecutionEvent, ToolCallFinished
-from ._prints import capturing_prints
-from ._record import ToolCallRecord
-from ._threads import DaemonThreadPool
-from ._tool_calls import (
+from tsact._execution.capture import ToolDataBudget
+from tsact._records.events import Approver, ExecutionEvent, ToolCallFinished
+from tsact._records.record import ToolCallRecord
+from tsact._tools.prints import capturing_prints
+from tsact._tools.tool import Tool
+from tsact._tools.toolbox import Toolbox
+from tsact._wire.answers import (
     Answer,
     approval_refusal,
     call_on_loop,
@@ -41,8 +41,8 @@ from ._tool_calls import (
     failed,
     validated_arguments,
 )
-from ._toolbox import Toolbox
-from ._tools import Tool
+from tsact._wire.channel import FrameChannel
+from tsact._wire.threads import DaemonThreadPool
 
 TOOL_THREADS = DaemonThreadPool("tsact-tool")
 CANCELLED = "the execution ended before this tool call finished"

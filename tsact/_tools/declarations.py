@@ -18,10 +18,9 @@ from typing import Any
 from pydantic import TypeAdapter
 
 import typegen
-
-from ._schemas import Mode, joint_schemas
-from ._toolbox import Toolbox
-from ._tools import Tool
+from tsact._tools.schemas import Mode, joint_schemas
+from tsact._tools.tool import Tool
+from tsact._tools.toolbox import Toolbox
 
 PRELUDE = """\
 /** Thrown by a failed tool call. code: why; tool: which tool. */

@@ -1,0 +1,33 @@
+"""The wire, the channel and tool calls: how a script and the host talk.
+
+The route of one execution, and of one tool call within it, module by module:
+
+1. ``tsact._sandbox.Sandbox.run`` has the script vetted, instrumented and wrapped by
+   ``tsact._scripts.prepare`` (fuel ticks from ``tsact._scripts.fuel``); with type
+   checking on, ``tsact._scripts.checker`` checks it first.
+2. ``tsact._execution.execute.execute`` takes a booted process from
+   ``tsact._execution.spares`` or spawns one (``tsact._execution.process``, the command
+   line from ``tsact._execution.deno``). In it, ``deno_runtime/supervisor.ts`` has
+   connected to the host's unix socket and handed the Worker
+   (``deno_runtime/worker.ts``) a SharedArrayBuffer channel (``deno_runtime/ring.ts``).
+3. The host sends the ``start`` frame (``protocol``) through ``channel``; the
+   supervisor copies the bytes into the ring; the worker's ``link.ts`` splits the line,
+   and the prelude defines ``external_*`` and imports the script.
+4. The script calls ``external_lookup({...})``: ``deno_runtime/tools.ts`` writes a
+   ``tool_call`` frame into the ring, the supervisor copies it to the socket.
+5. ``channel.FrameChannel`` reads the line on the event loop; the execution's session
+   loop (``tsact._execution.execute``) decodes it (``protocol.decode_frame``), records a
+   ``ToolCallRecord`` and hands the call to ``dispatcher.ToolDispatcher``, which bounds
+   how many run at once: a sync tool on a pool thread (``threads``), an async tool on
+   the event loop.
+6. ``answers`` checks the arguments against the tool (``tsact._tools.tool``), calls it,
+   checks and serialises the result, and builds the reply frame, which goes back on the
+   socket (from the tool's own thread for a sync tool).
+7. The supervisor copies the reply into the ring; ``link.ts`` splits it and
+   ``tools.ts`` settles the script's Promise (or throws a ``ToolError`` into it).
+8. When the script ends, the worker writes the ``final`` frame and stops its thread; the
+   supervisor sends the frame and exits; ``execute`` builds the ``ExecutionRecord``
+   (``tsact._records.record``) and the process is reaped.
+
+Imports ``tsact._records`` and ``tsact._tools``.
+"""
