@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 import deno  # noqa: E402
 import tree_sitter  # noqa: E402
 
-from tsact._execution.deno import runtime_dir  # noqa: E402
+from tsact._deno import runtime_dir  # noqa: E402
 from tsact._scripts.fuel import (  # noqa: E402
     DEFAULT_TICK,
     TS_LANGUAGE,

@@ -36,7 +36,7 @@ from anyio.abc import SocketAttribute
 from anyio.streams.buffered import BufferedByteReceiveStream
 
 from tsact import Limits, Sandbox, tool
-from tsact._execution.deno import find_deno, run_flags
+from tsact._deno import find_deno, run_flags
 from tsact._execution.execute import spawn_sandbox
 from tsact._scripts.prepare import prepare
 from tsact._wire.protocol import StartFrame, StartParams, encode_frame

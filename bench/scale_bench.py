@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _table import Row, median, print_table
 
 from tsact import Limits, Sandbox, Tool, tool
-from tsact._execution.deno import cache_root, find_deno, run_flags, sandbox_environment
+from tsact._deno import cache_root, find_deno, run_flags, sandbox_environment
 from tsact._execution.execute import spawn_sandbox
 
 MB = 1_000_000

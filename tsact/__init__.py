@@ -13,7 +13,7 @@ answered, a run starts and ends. It is silent until you configure logging, e.g.
 import logging
 from typing import TYPE_CHECKING, Any
 
-from tsact._execution.deno import DenoNotFound
+from tsact._deno import DenoNotFound
 from tsact._records.events import (
     ApprovalRequest,
     ConsoleEvent,

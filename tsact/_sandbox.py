@@ -14,7 +14,7 @@ import anyio.abc
 import anyio.from_thread
 import msgspec
 
-from tsact._execution.deno import deno_version, find_deno
+from tsact._deno import deno_version, find_deno
 from tsact._execution.execute import (
     ExecutionSettings,
     execute,

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.sandbox.conftest import LeakCheck
-from tsact._execution.deno import cache_root
+from tsact._deno import cache_root
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tsact._execution.deno import find_deno
+from tsact._deno import find_deno
 from tsact._scripts import checker as _checker
 from tsact._scripts import landlock as _landlock
 from tsact._scripts.checker import LIBRARY_DIRS, CheckerError, TypeChecker

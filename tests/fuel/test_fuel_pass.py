@@ -23,7 +23,7 @@ import deno
 import pytest
 import tree_sitter
 
-from tsact._execution.deno import runtime_dir
+from tsact._deno import runtime_dir
 from tsact._scripts.fuel import (
     DEFAULT_TICK,
     FUEL_PREFIX,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tsact._execution.deno import cache_root
+from tsact._deno import cache_root
 
 
 def child_pids() -> set[int]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tsact._execution.capture import HeadTail
-from tsact._execution.console import ConsoleCapture
+from tsact._records.capture import HeadTail
+from tsact._records.console import ConsoleCapture
 from tsact._records.record import ConsoleEntry
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tsact import Limits, Sandbox, tool
-from tsact._execution.deno import runtime_dir
+from tsact._deno import runtime_dir
 
 from .tools import ALL
 
@@ -66,7 +66,7 @@ async def test_every_name_a_deno_worker_has_is_allowed_or_removed(tmp_path: Path
         " { type: 'module' });\n"
         "w.onmessage = (e) => { console.log(JSON.stringify(e.data)); Deno.exit(0); };\n"
     )
-    from tsact._execution.deno import find_deno
+    from tsact._deno import find_deno
 
     out = subprocess.run(
         [str(find_deno()), "run", "--quiet", "--no-config", "--allow-read", str(main)],

@@ -8,7 +8,7 @@ import anyio
 import pytest
 
 from tsact import ExecutionEvent, Limits, Sandbox, ToolCallFinished, ToolCallStarted
-from tsact._execution.console import line_cap
+from tsact._records.console import line_cap
 
 from .conftest import LeakCheck
 from .tools import ALL

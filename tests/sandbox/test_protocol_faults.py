@@ -11,7 +11,7 @@ import pytest
 
 import tsact._execution.execute as execution
 from tsact import ExecutionRecord, Limits, Sandbox
-from tsact._execution.deno import sandbox_command
+from tsact._deno import sandbox_command
 
 from .conftest import LeakCheck
 

@@ -23,10 +23,10 @@ from typing import Any, Protocol
 import anyio
 import anyio.abc
 
-from tsact._execution.capture import HeadTail, ToolDataBudget
-from tsact._execution.console import ConsoleCapture, line_cap
-from tsact._execution.deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
+from tsact._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
 from tsact._execution.process import apply_rlimits, kill_group, pump, spawn, watch_memory
+from tsact._records.capture import HeadTail, ToolDataBudget
+from tsact._records.console import ConsoleCapture, line_cap
 from tsact._records.events import (
     Approver,
     ConsoleEvent,
@@ -44,8 +44,8 @@ from tsact._records.record import (
     ToolCallRecord,
     Versions,
 )
-from tsact._scripts.prepare import PreparedScript, ScriptRejected, ToolAlias, map_error, prepare
-from tsact._tools.toolbox import Toolbox
+from tsact._scripts.prepare import PreparedScript, ScriptRejected, map_error, prepare
+from tsact._tools.toolbox import ToolAlias, Toolbox
 from tsact._version import __version__
 from tsact._wire.channel import FrameChannel, FrameTooLarge
 from tsact._wire.dispatcher import ToolDispatcher

@@ -13,7 +13,7 @@ from pathlib import Path
 import anyio
 from anyio.abc import ByteReceiveStream, Process
 
-from tsact._execution.capture import HeadTail
+from tsact._records.capture import HeadTail
 from tsact._records.limits import MiB
 
 LOGGER = logging.getLogger("tsact.process")

@@ -45,7 +45,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import IO, Any
 
-from tsact._execution.deno import runtime_dir, sandbox_environment
+from tsact._deno import runtime_dir, sandbox_environment
 from tsact._records.record import Diagnostic
 from tsact._scripts import landlock as _landlock
 from tsact._scripts.policy import (

@@ -28,6 +28,7 @@ from tsact._scripts.fuel import (
     syntax_errors,
     tick_sites,
 )
+from tsact._tools.toolbox import ToolAlias
 
 HEADER = "export default (__tsact_meter, __tsact_state, __tsact_expose) => {"
 """Opens the module on user line 1; :func:`_header` adds the fuel counter and aliases.
@@ -300,16 +301,6 @@ def _pattern_names(node: tree_sitter.Node, names: list[str]) -> None:
         return
     for child in node.named_children:
         _pattern_names(child, names)
-
-
-@dataclass(frozen=True)
-class ToolAlias:
-    """A global that calls a tool with one argument: ``search_tools(q)`` is
-    ``external_<tool>({ <parameter>: q })``."""
-
-    name: str
-    tool: str
-    parameter: str
 
 
 def prepare(

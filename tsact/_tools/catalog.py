@@ -25,8 +25,8 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from tsact._scripts.prepare import ToolAlias
 from tsact._tools.tool import Tool, ToolDefinitionError, tool
+from tsact._tools.toolbox import ToolAlias
 
 SEARCH_TOOL_NAME = "tsact_search_tools"
 """The host tool behind ``search_tools``: scripts call the alias, not this name."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from tsact._tools.tool import Tool, ToolDefinitionError, as_tools
@@ -44,3 +45,13 @@ class Toolbox:
         from tsact._tools.declarations import render_declarations
 
         return render_declarations(self, output_type=output_type)
+
+
+@dataclass(frozen=True)
+class ToolAlias:
+    """A global that calls a tool with one argument: ``search_tools(q)`` is
+    ``external_<tool>({ <parameter>: q })``."""
+
+    name: str
+    tool: str
+    parameter: str

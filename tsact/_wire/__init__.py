@@ -7,7 +7,7 @@ The route of one execution, and of one tool call within it, module by module:
    checking on, ``tsact._scripts.checker`` checks it first.
 2. ``tsact._execution.execute.execute`` takes a booted process from
    ``tsact._execution.spares`` or spawns one (``tsact._execution.process``, the command
-   line from ``tsact._execution.deno``). In it, ``deno_runtime/supervisor.ts`` has
+   line from ``tsact._deno``). In it, ``deno_runtime/supervisor.ts`` has
    connected to the host's unix socket and handed the Worker
    (``deno_runtime/worker.ts``) a SharedArrayBuffer channel (``deno_runtime/ring.ts``).
 3. The host sends the ``start`` frame (``protocol``) through ``channel``; the

@@ -26,7 +26,7 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from tsact._execution.capture import ToolDataBudget
+from tsact._records.capture import ToolDataBudget
 from tsact._records.events import Approver, ExecutionEvent, ToolCallFinished
 from tsact._records.record import ToolCallRecord
 from tsact._tools.prints import capturing_prints

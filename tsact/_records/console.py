@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from tsact._execution.capture import HeadTail
+from tsact._records.capture import HeadTail
 from tsact._records.record import ConsoleEntry
 
 ENTRY_OVERHEAD = 256

@@ -72,7 +72,7 @@ def runtime_dir() -> Path:
     Sandboxes run its bundles in ``bundled/`` (built by ``deno task bundle``): plain
     JavaScript that Deno need not transpile again in every fresh process.
     """
-    here = Path(__file__).resolve().parents[1]  # the tsact package
+    here = Path(__file__).resolve().parent  # the tsact package
     for candidate in (here / "_deno_runtime", here.parent / "deno_runtime"):
         if (candidate / "bundled" / "supervisor.js").is_file():
             return candidate
