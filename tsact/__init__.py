@@ -13,7 +13,18 @@ answered, a run starts and ends. It is silent until you configure logging, e.g.
 import logging
 from typing import TYPE_CHECKING, Any
 
-from tsact._deno import DenoNotFound
+from tsact._errors import (
+    CheckerError,
+    CheckTimeout,
+    DenoNotFound,
+    MCPServerError,
+    NewerFormat,
+    RecordInvalid,
+    ToolDefinitionError,
+    ToolError,
+    ToolErrorCode,
+    TsactError,
+)
 from tsact._records.events import (
     ApprovalRequest,
     ConsoleEvent,
@@ -30,15 +41,13 @@ from tsact._records.record import (
     ErrorInfo,
     ExecutionRecord,
     KeptVariable,
-    NewerFormat,
     SessionState,
     Timings,
     ToolCallRecord,
     Versions,
     record_json_schema,
 )
-from tsact._scripts.checker import CheckerError, CheckTimeout
-from tsact._tools.tool import Tool, ToolDefinitionError, ToolError, as_tools, tool
+from tsact._tools.tool import Tool, as_tools, tool
 from tsact._tools.toolbox import Toolbox
 
 from ._sandbox import Sandbox
@@ -83,8 +92,10 @@ __all__ = [
     "FORMAT",
     "KeptVariable",
     "Limits",
+    "MCPServerError",
     "NewerFormat",
     "record_json_schema",
+    "RecordInvalid",
     "Sandbox",
     "Session",
     "SessionState",
@@ -97,6 +108,8 @@ __all__ = [
     "ToolCallStarted",
     "ToolDefinitionError",
     "ToolError",
+    "ToolErrorCode",
+    "TsactError",
     "Usage",
     "__version__",
     "Versions",

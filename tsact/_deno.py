@@ -11,11 +11,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tsact._errors import DenoNotFound
 from tsact._records.limits import Limits
-
-
-class DenoNotFound(RuntimeError):
-    """No usable deno binary: install the ``deno`` package or set ``TSACT_DENO``."""
 
 
 def find_deno(explicit: str | os.PathLike[str] | None = None) -> Path:

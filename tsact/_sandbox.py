@@ -15,6 +15,7 @@ import anyio.from_thread
 import msgspec
 
 from tsact._deno import deno_version, find_deno
+from tsact._errors import CheckerError, CheckTimeout
 from tsact._execution.execute import (
     ExecutionSettings,
     execute,
@@ -24,7 +25,7 @@ from tsact._execution.spares import SparePool
 from tsact._records.events import Approver, EventHandler
 from tsact._records.limits import Limits
 from tsact._records.record import Diagnostic, ErrorInfo, ExecutionRecord
-from tsact._scripts.checker import CheckerError, CheckTimeout, TypeChecker, format_diagnostics
+from tsact._scripts.checker import TypeChecker, format_diagnostics
 from tsact._scripts.policy import Verdict
 from tsact._scripts.prepare import ScriptRejected, well_formed
 from tsact._tools.catalog import (

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from tsact import Limits, Sandbox
+from tsact._errors import CheckTimeout
 from tsact._scripts import checker as _checker
-from tsact._scripts.checker import CheckTimeout, TypeChecker
+from tsact._scripts.checker import TypeChecker
 from tsact.agent._observe import build_observation
 
 from .tools import TOOLS

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from tsact._deno import find_deno
+from tsact._errors import CheckerError
 from tsact._scripts import checker as _checker
 from tsact._scripts import landlock as _landlock
-from tsact._scripts.checker import LIBRARY_DIRS, CheckerError, TypeChecker
+from tsact._scripts.checker import LIBRARY_DIRS, TypeChecker
 
 SECRET = "TOKEN-8f3a61"
 LANDLOCK = _landlock.abi_version() >= 1

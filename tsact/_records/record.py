@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from tsact._errors import NewerFormat, RecordInvalid
 from tsact._records.limits import Limits
 
 FORMAT = 1
@@ -27,21 +28,17 @@ FORMAT = 1
 """
 
 
-class NewerFormat(msgspec.ValidationError):
-    """The JSON was written by a newer tsact, in a format this one does not know."""
-
-
 def file_format(value: object) -> int:
     """The ``format`` of a decoded JSON document (0 when it has none: written before 1).
 
     Raises ``NewerFormat`` when the format is newer than ``FORMAT``, and
-    ``msgspec.ValidationError`` when it is not a non-negative integer.
+    ``RecordInvalid`` when it is not a non-negative integer.
     """
     if not isinstance(value, dict) or "format" not in value:
         return 0
     found = value["format"]
     if isinstance(found, bool) or not isinstance(found, int) or found < 0:
-        raise msgspec.ValidationError(f"format must be a non-negative integer, got {found!r}")
+        raise RecordInvalid(f"format must be a non-negative integer, got {found!r}")
     if found > FORMAT:
         raise NewerFormat(
             f"written in format {found} by a newer tsact; this tsact reads formats up to "
@@ -223,15 +220,18 @@ class ExecutionRecord(msgspec.Struct, kw_only=True):
 
     @classmethod
     def from_json(cls, text: str | bytes) -> ExecutionRecord:
-        """Read a record back from its JSON text; raises ``msgspec.ValidationError`` if
-        invalid (``NewerFormat`` when a newer tsact wrote it).
+        """Read a record back from its JSON text; raises ``RecordInvalid`` if invalid
+        (``NewerFormat`` when a newer tsact wrote it).
 
         A record of an older format reads with today's defaults for the fields it lacks
         (``tsact inspect`` shows them as unknown); its ``format`` stays the file's.
         """
-        raw = msgspec.json.decode(text)
-        version = file_format(raw)
-        record = msgspec.convert(raw, type=cls)
+        try:
+            raw = msgspec.json.decode(text)
+            version = file_format(raw)
+            record = msgspec.convert(raw, type=cls)
+        except msgspec.DecodeError as exc:  # ValidationError is one too
+            raise RecordInvalid(f"not an execution record: {exc}") from None
         record.format = version
         return record
 

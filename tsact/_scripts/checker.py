@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tsact._deno import runtime_dir, sandbox_environment
+from tsact._errors import CheckerError, CheckTimeout
 from tsact._records.record import Diagnostic
 from tsact._scripts import landlock as _landlock
 from tsact._scripts.policy import (
@@ -115,14 +116,6 @@ SYSTEM_READS = (
     "/proc/self",  # opened by the launcher: the pid deno keeps across exec; V8 needs it
 )
 """The other paths the server may read: the loader's index of libraries, its own /proc."""
-
-
-class CheckerError(RuntimeError):
-    """The type checker could not run (deno missing, server crashed or did not start)."""
-
-
-class CheckTimeout(CheckerError):
-    """The check took longer than its time limit; the server was killed."""
 
 
 class _Unconfinable(CheckerError):

@@ -25,7 +25,8 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from tsact._tools.tool import Tool, ToolDefinitionError, tool
+from tsact._errors import ToolDefinitionError
+from tsact._tools.tool import Tool, tool
 from tsact._tools.toolbox import ToolAlias
 
 SEARCH_TOOL_NAME = "tsact_search_tools"

@@ -18,16 +18,17 @@ from typing import Any
 from pydantic import TypeAdapter
 
 import typegen
+from tsact._errors import TOOL_ERROR_CODE_ORDER
 from tsact._tools.schemas import Mode, joint_schemas
 from tsact._tools.tool import Tool
 from tsact._tools.toolbox import Toolbox
 
-PRELUDE = """\
+PRELUDE = f"""\
 /** Thrown by a failed tool call. code: why; tool: which tool. */
-declare class ToolError extends Error {
+declare class ToolError extends Error {{
   readonly tool: string;
-  readonly code: "validation" | "tool" | "result" | "arguments" | "refused" | "unknown" | "limit";
-}
+  readonly code: {" | ".join(f'"{code}"' for code in TOOL_ERROR_CODE_ORDER)};
+}}
 """
 
 FINAL_ANSWER_DOC = "End the script with this final answer."

@@ -30,6 +30,7 @@ import pydantic_core
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 from typing_extensions import ParamSpec, TypeVar
 
+from tsact._errors import ToolDefinitionError
 from tsact._tools.callables import CalleeError, callable_name, read_callee
 from tsact._tools.exact_numbers import check_exact_numbers, may_hold_numbers
 from tsact._tools.schemas import result_schema
@@ -44,36 +45,6 @@ R = TypeVar("R", default=Any)
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 _T = TypeVar("_T")
-
-
-class ToolDefinitionError(ValueError):
-    """A tool cannot be built from what was given (bad name, annotations, schema)."""
-
-
-TOOL_ERROR_CODES = frozenset(
-    {"tool", "validation", "result", "arguments", "refused", "unknown", "limit"}
-)
-"""Every ``ToolError.code``: ``tool`` (the tool failed), ``validation`` (bad arguments),
-``result`` (the tool returned something its declared return type does not allow),
-``arguments`` (not one JSON object), ``refused`` (not approved), ``unknown`` (no such tool),
-``limit`` (a limit such as ``max_tool_calls`` was hit)."""
-
-
-class ToolError(Exception):
-    """Raise inside a tool to fail the call with this message and nothing else.
-
-    The script sees a ``ToolError`` whose message is the tool's name and this text;
-    any other exception is reported with its type name as well. ``code`` is the
-    ``ToolError.code`` the script sees: a tool's own failure is ``"tool"``, the
-    default; another of the declared codes (``validation``, ``refused``...) says the
-    same as the host would, which is what ``tsact replay`` uses to repeat a recording.
-    """
-
-    def __init__(self, message: str = "", *, code: str = "tool") -> None:
-        if code not in TOOL_ERROR_CODES:
-            raise ValueError(f"ToolError code must be one of {sorted(TOOL_ERROR_CODES)}")
-        super().__init__(message)
-        self.code = code
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tsact._tools.tool import Tool, ToolDefinitionError, as_tools
+from tsact._errors import ToolDefinitionError
+from tsact._tools.tool import Tool, as_tools
 
 
 class Toolbox:

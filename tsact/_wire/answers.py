@@ -16,11 +16,12 @@ from typing import Any
 import anyio
 import pydantic_core
 
+from tsact._errors import ToolError
 from tsact._records.events import ApprovalRequest, Approver
 from tsact._records.record import ToolCallRecord
 from tsact._scripts.prepare import well_formed
 from tsact._tools.exact_numbers import InexactNumber
-from tsact._tools.tool import ArgumentsInvalid, ResultInvalid, Tool, ToolError
+from tsact._tools.tool import ArgumentsInvalid, ResultInvalid, Tool
 from tsact._tools.toolbox import Toolbox
 from tsact._wire.protocol import ErrorReply, ReplyError, ResultReply, encode_frame
 

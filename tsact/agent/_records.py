@@ -13,6 +13,7 @@ from typing import Any, Literal
 import msgspec
 from pydantic import TypeAdapter
 
+from tsact._errors import RecordInvalid
 from tsact._records.record import FORMAT, ExecutionRecord, file_format
 
 RunStatus = Literal["final_answer", "max_steps", "error", "cancelled"]
@@ -136,9 +137,12 @@ class AgentRun(msgspec.Struct, kw_only=True, dict=True):
 
     @classmethod
     def from_json(cls, text: str | bytes) -> AgentRun:
-        """Read a run back from its JSON text; raises ``msgspec.ValidationError`` if invalid
+        """Read a run back from its JSON text; raises ``RecordInvalid`` if invalid
         (``NewerFormat`` when a newer tsact wrote it). An older run keeps its ``format``."""
-        return run_from_value(msgspec.json.decode(text))
+        try:
+            return run_from_value(msgspec.json.decode(text))
+        except msgspec.DecodeError as exc:  # ValidationError is one too
+            raise RecordInvalid(f"not an agent run: {exc}") from None
 
 
 def run_from_value(raw: Any) -> AgentRun:

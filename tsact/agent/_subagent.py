@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tsact._tools.tool import Tool, ToolError
+from tsact._errors import ToolError
+from tsact._tools.tool import Tool
 
 if TYPE_CHECKING:
     from ._agent import Agent

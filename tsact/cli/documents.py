@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import msgspec
 
 from tsact import ExecutionRecord
-from tsact._records.record import FORMAT, NewerFormat, file_format
+from tsact._errors import NewerFormat, RecordInvalid
+from tsact._records.record import FORMAT, file_format
 
 from .absent import Absent
 from .errors import InputError
@@ -108,7 +109,7 @@ def _convert(value: Any, read: Callable[[Any], T], path: str, what: str = "execu
         return read(value)
     except NewerFormat as exc:
         raise InputError(f"{path} cannot be read: {exc}") from None
-    except msgspec.ValidationError as exc:
+    except (msgspec.ValidationError, RecordInvalid) as exc:
         raise InputError(f"{path} is not a valid {what}: {exc}") from None
 
 

@@ -14,7 +14,9 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("tsact.mcp needs the MCP SDK: pip install 'tsact[mcp]'") from exc
 
-from ._client import MCPServerError, MCPTools
+from tsact._errors import MCPServerError
+
+from ._client import MCPTools
 from ._names import tool_identifier
 from ._results import wrapped_result_schema
 from ._server import build_server, describe, serve, serve_http, serve_stdio

@@ -33,7 +33,8 @@ from mcp import Client, MCPError, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from pydantic import ValidationError
 
-from tsact._tools.tool import Tool, ToolDefinitionError, ToolError
+from tsact._errors import MCPServerError, ToolDefinitionError, ToolError
+from tsact._tools.tool import Tool
 
 from ._names import check_prefix, map_names
 from ._results import result_value
@@ -41,10 +42,6 @@ from ._tools import MCPTool, build_tool
 
 MAX_PAGES = 100
 """``tools/list`` pages read at most: a server whose cursor never ends cannot hang start-up."""
-
-
-class MCPServerError(RuntimeError):
-    """An MCP server could not be started or reached, or did not answer in time."""
 
 
 def _leaves(error: BaseException) -> list[BaseException]:

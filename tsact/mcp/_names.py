@@ -12,7 +12,8 @@ import keyword
 import re
 from collections.abc import Iterable
 
-from tsact._tools.tool import IDENTIFIER, ToolDefinitionError
+from tsact._errors import ToolDefinitionError
+from tsact._tools.tool import IDENTIFIER
 
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]+")
 

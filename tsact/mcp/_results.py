@@ -17,7 +17,7 @@ from typing import Any
 
 import mcp_types
 
-from tsact._tools.tool import ToolError
+from tsact._errors import ToolError
 
 WRAP_MARKER = "x-fastmcp-wrap-result"
 """FastMCP's explicit mark on an output schema whose values arrive as ``{"result": ...}``."""

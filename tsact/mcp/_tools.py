@@ -8,7 +8,8 @@ from typing import Any
 
 import mcp_types
 
-from tsact._tools.tool import Tool, ToolDefinitionError
+from tsact._errors import ToolDefinitionError
+from tsact._tools.tool import Tool
 
 from ._results import wrapped_result_schema
 
