@@ -16,8 +16,9 @@ unconstrained="unknown") -> str``
     Many schemas into one declaration file with shared, non-colliding helper names:
     ``reserve(*names)``, ``is_used(name) -> bool``, ``add(name, schema, *, doc=None) -> name``,
     ``declarations() -> list[Declaration]``, ``render() -> str``.
-``Declaration(name, source, explicit)``
-    One rendered ``type`` declaration.
+``Declaration(name, source, explicit, body, doc, references)``
+    One rendered ``type`` declaration, with its type expression, JSDoc lines and the
+    names it refers to.
 ``jsdoc(text, indent="") -> str`` and ``escape_comment(text) -> str``
     JSDoc blocks from description text (``*/`` escaped).
 ``schema_doc(schema, name=None) -> tuple[str, ...]``

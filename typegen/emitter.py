@@ -51,6 +51,12 @@ class Declaration:
     """TypeScript source: optional JSDoc, then ``type <name> = ...;`` and a newline."""
     explicit: bool
     """True for names passed to :meth:`TypeScriptEmitter.add`, False for helper types."""
+    body: str = ""
+    """The type expression alone (what follows ``type <name> =``)."""
+    doc: tuple[str, ...] = ()
+    """The JSDoc lines, without comment markers."""
+    references: frozenset[str] = frozenset()
+    """Names of the other declarations the body refers to."""
 
 
 @dataclass(slots=True)
@@ -175,14 +181,22 @@ class TypeScriptEmitter:
             (n for n in self._nodes if n.key in used),
             key=lambda n: (n.group, n.explicit is None, n.key),
         )
-        return [
-            Declaration(
-                names[n.key],
-                f"{jsdoc(n.docs)}type {names[n.key]} = {printer.type(bodies[n.key])};\n",
-                n.explicit is not None,
+        declarations: list[Declaration] = []
+        for n in ordered:
+            body = printer.type(bodies[n.key])
+            declarations.append(
+                Declaration(
+                    names[n.key],
+                    f"{jsdoc(n.docs)}type {names[n.key]} = {body};\n",
+                    n.explicit is not None,
+                    body=body,
+                    doc=tuple(n.docs),
+                    references=frozenset(
+                        names[key] for key in all_refs(bodies[n.key]) if key != n.key
+                    ),
+                )
             )
-            for n in ordered
-        ]
+        return declarations
 
     def render(self) -> str:
         """Return all declarations as TypeScript source, separated by blank lines."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
@@ -21,7 +21,9 @@ import typegen
 from tsact._errors import TOOL_ERROR_CODE_ORDER
 from tsact._tools.schemas import Mode, joint_schemas
 from tsact._tools.tool import Tool
-from tsact._tools.toolbox import Toolbox
+
+if TYPE_CHECKING:
+    from tsact._tools.toolbox import Toolbox
 
 PRELUDE = f"""\
 /** Thrown by a failed tool call. code: why; tool: which tool. */
@@ -55,37 +57,29 @@ def _untitled(schema: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in schema.items() if key != "title"}
 
 
-_DECLARATION = re.compile(
-    r"^(?P<doc>(?:/\*\*.*?\*/\n)?)type (?P<name>\w+) = (?P<body>.*);\n$", re.S
-)
-
-
 class _Types:
     """Rendered helper types; a type used only by one signature is written in place."""
 
     def __init__(self, emitter: typegen.TypeScriptEmitter) -> None:
-        self._declarations = {d.name: d.source for d in emitter.declarations()}
+        self._declarations = {d.name: d for d in emitter.declarations()}
         self._inlined: set[str] = set()
 
     def _used_elsewhere(self, name: str) -> bool:
-        word = re.compile(rf"\b{re.escape(name)}\b")
         return any(
-            word.search(source) for other, source in self._declarations.items() if other != name
+            name in other.references for key, other in self._declarations.items() if key != name
         )
 
     def inline(self, name: str) -> tuple[str, str]:
         """The type text for a signature, and the JSDoc text of the type if it was inlined."""
-        source = self._declarations.get(name)
-        match = _DECLARATION.match(source) if source else None
-        if match is None or self._used_elsewhere(name):
+        declaration = self._declarations.get(name)
+        if declaration is None or self._used_elsewhere(name):
             return name, ""
         self._inlined.add(name)
-        doc = re.sub(r"^\s*/?\*+/?|\*/\s*$", "", match["doc"], flags=re.M).strip()
-        return match["body"], doc
+        return declaration.body, "\n".join(declaration.doc).strip()
 
     def render(self) -> str:
         return "\n".join(
-            source for name, source in self._declarations.items() if name not in self._inlined
+            d.source for name, d in self._declarations.items() if name not in self._inlined
         )
 
 

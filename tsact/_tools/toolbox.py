@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tsact._errors import ToolDefinitionError
+from tsact._tools.declarations import render_declarations
 from tsact._tools.tool import Tool, as_tools
 
 
@@ -43,8 +44,6 @@ class Toolbox:
 
         With ``output_type``, ``final_answer`` is declared with that type.
         """
-        from tsact._tools.declarations import render_declarations
-
         return render_declarations(self, output_type=output_type)
 
 
