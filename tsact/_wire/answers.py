@@ -62,14 +62,10 @@ def failed(code: str, message: str) -> Answer:
     return Answer(error_code=code, error=well_formed(message))
 
 
-def checked_arguments(toolbox: Toolbox, name: str, arguments: Any) -> tuple[Tool, Any] | Answer:
-    """The tool and its validated arguments, or the error answer for an unknown tool or bad ones."""
-    tool = toolbox.get(name)
-    if tool is None:
-        known = ", ".join(toolbox.names) or "none"
-        return failed("unknown", f"unknown tool {name!r} (tools: {known})")
-    validated = validated_arguments(tool, arguments)
-    return validated if isinstance(validated, Answer) else (tool, validated)
+def unknown_tool(toolbox: Toolbox, name: str) -> Answer:
+    """The answer to a call of a tool the toolbox does not have."""
+    known = ", ".join(toolbox.names) or "none"
+    return failed("unknown", f"unknown tool {name!r} (tools: {known})")
 
 
 def validated_arguments(tool: Tool, arguments: Any) -> Any:

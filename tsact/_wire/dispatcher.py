@@ -37,8 +37,8 @@ from tsact._wire.answers import (
     approval_refusal,
     call_on_loop,
     call_on_thread,
-    checked_arguments,
     failed,
+    unknown_tool,
     validated_arguments,
 )
 from tsact._wire.channel import FrameChannel
@@ -54,6 +54,8 @@ class _Call:
 
     record: ToolCallRecord
     arguments: Any
+    tool: Tool | None = None
+    """The tool called, once the call starts (None: the toolbox has no such tool)."""
 
 
 class ToolDispatcher:
@@ -133,6 +135,7 @@ class ToolDispatcher:
         call.started_ms = self._clock_ms()  # a call that waited for a slot starts now
         self._running[call.id] = (call, time.perf_counter())
         tool = self._toolbox.get(call.name)
+        job = _Call(call, job.arguments, tool)
         if (
             self._loop is not None
             and tool is not None
@@ -222,11 +225,12 @@ class ToolDispatcher:
             await self._channel.send(frame)
 
     async def _answer_on_loop(self, job: _Call) -> Answer:
-        call = job.record
-        checked = checked_arguments(self._toolbox, call.name, job.arguments)
-        if isinstance(checked, Answer):
-            return checked
-        tool, validated = checked
+        tool = job.tool
+        if tool is None:
+            return unknown_tool(self._toolbox, job.record.name)
+        validated = validated_arguments(tool, job.arguments)
+        if isinstance(validated, Answer):
+            return validated
         if tool.requires_approval:
             refusal = await approval_refusal(self._approve, tool.name, validated)
             if refusal is not None:
