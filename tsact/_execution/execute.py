@@ -140,7 +140,7 @@ class _Outcome:
 
 
 @dataclass
-class _Run:
+class _Execution:
     settings: ExecutionSettings
     source: str
     on_event: EventHandler | None
@@ -262,7 +262,7 @@ async def execute(
     script sent its final frame is killed and handed to ``defer`` to be reaped after
     the record is returned: the kernel's teardown of a V8 process takes milliseconds.
     """
-    run = _Run(settings, source, on_event, session)
+    execution = _Execution(settings, source, on_event, session)
     limits = settings.limits
     started_at = datetime.now(UTC).isoformat(timespec="milliseconds")
     try:
@@ -276,31 +276,33 @@ async def execute(
                 carried=session.names if session is not None else None,
             )
         except ScriptRejected as rejected:
-            run.fail(rejected.kind, rejected.message, line=rejected.line, column=rejected.column)
-        run.timings.prepare_ms = run.now_ms()
+            execution.fail(
+                rejected.kind, rejected.message, line=rejected.line, column=rejected.column
+            )
+        execution.timings.prepare_ms = execution.now_ms()
         if script is not None:
-            run.timings.prewarmed = spawned is not None
+            execution.timings.prewarmed = spawned is not None
             if spawned is None:
                 spawned = await spawn_sandbox(settings)
-            run.timings.spawn_ms = run.now_ms()
-            await _supervise(run, script, spawned.process, spawned.listener)
+            execution.timings.spawn_ms = execution.now_ms()
+            await _supervise(execution, script, spawned.process, spawned.listener)
     finally:
         with anyio.CancelScope(shield=True):
-            if run.channel is not None:
-                await run.channel.aclose()
+            if execution.channel is not None:
+                await execution.channel.aclose()
             if spawned is not None:
-                if defer is not None and run.ended_by_frame:
+                if defer is not None and execution.ended_by_frame:
                     kill_group(spawned.process)
                     defer(spawned.aclose)
                 else:
                     await spawned.aclose()
-    if run.dispatcher is not None:
-        run.dispatcher.close()  # the outcome closed it, unless the session began after it
-    return _build_record(run, started_at)
+    if execution.dispatcher is not None:
+        execution.dispatcher.close()  # the outcome closed it, unless the session began after it
+    return _build_record(execution, started_at)
 
 
 async def _supervise(
-    run: _Run,
+    execution: _Execution,
     script: PreparedScript,
     process: anyio.abc.Process,
     listener: anyio.abc.SocketListener,
@@ -308,84 +310,84 @@ async def _supervise(
     """Relay until the first of the script's end, the timeout, memory or exit concludes.
 
     Each racer ends only by concluding (or by an exception, which propagates), so
-    the run has an outcome whenever this returns.
+    the execution has an outcome whenever this returns.
     """
     async with anyio.create_task_group() as output:
-        output.start_soon(pump, process.stdout, run.stdout)
-        output.start_soon(pump, process.stderr, run.stderr)
+        output.start_soon(pump, process.stdout, execution.stdout)
+        output.start_soon(pump, process.stderr, execution.stderr)
         async with anyio.create_task_group() as race:
-            run.race = race.cancel_scope
-            race.start_soon(_deadline, run)
-            race.start_soon(_memory_guard, run, process.pid)
-            race.start_soon(_exit_guard, run, process)
-            race.start_soon(_session, run, script, listener, race)
+            execution.race = race.cancel_scope
+            race.start_soon(_deadline, execution)
+            race.start_soon(_memory_guard, execution, process.pid)
+            race.start_soon(_exit_guard, execution, process)
+            race.start_soon(_session, execution, script, listener, race)
         kill_group(process)
-        if run.ended_by_frame:  # nothing more worth reading: do not wait for the exit
+        if execution.ended_by_frame:  # nothing more worth reading: do not wait for the exit
             output.cancel_scope.cancel()
 
 
-async def _deadline(run: _Run) -> None:
-    limit = run.settings.limits.timeout_s
-    await anyio.sleep(max(0.0, limit - (time.perf_counter() - run.started)))
-    run.fail("timeout", f"the script ran longer than timeout_s ({limit:g} s) and was stopped")
+async def _deadline(execution: _Execution) -> None:
+    limit = execution.settings.limits.timeout_s
+    await anyio.sleep(max(0.0, limit - (time.perf_counter() - execution.started)))
+    execution.fail("timeout", f"the script ran longer than timeout_s ({limit:g} s) and was stopped")
 
 
-async def _memory_guard(run: _Run, pid: int) -> None:
-    limit_mb = run.settings.limits.memory_mb
+async def _memory_guard(execution: _Execution, pid: int) -> None:
+    limit_mb = execution.settings.limits.memory_mb
     rss = await watch_memory(pid, (limit_mb + RUNTIME_ALLOWANCE_MB) * MiB)
-    run.fail(
+    execution.fail(
         "memory",
         f"the sandbox used {rss // MiB} MiB, over memory_mb ({limit_mb} MiB plus "
         f"{RUNTIME_ALLOWANCE_MB} MiB for the runtime), and was stopped",
     )
 
 
-async def _exit_guard(run: _Run, process: anyio.abc.Process) -> None:
+async def _exit_guard(execution: _Execution, process: anyio.abc.Process) -> None:
     code = await process.wait()
-    if run.channel is not None:
+    if execution.channel is not None:
         with anyio.move_on_after(EXIT_GRACE_S):
-            await run.stream_closed.wait()
+            await execution.stream_closed.wait()
             await anyio.sleep(0)
-    if run.outcome is not None:
+    if execution.outcome is not None:
         return
-    stderr = run.stderr.text()
+    stderr = execution.stderr.text()
     if code in HEAP_LIMIT_EXIT_CODES or "heap limit" in stderr or "out of memory" in stderr:
-        run.fail(
+        execution.fail(
             "memory",
             f"the script ran out of memory (V8 heap limit, memory_mb "
-            f"{run.settings.limits.memory_mb}) and was stopped",
+            f"{execution.settings.limits.memory_mb}) and was stopped",
         )
         return
     tail = stderr.strip().splitlines()[-3:]
     detail = f": {' | '.join(tail)}" if tail else ""
-    run.fail(
+    execution.fail(
         "internal",
         f"the sandbox process exited with code {code} before the script finished{detail}",
     )
 
 
 async def _session(
-    run: _Run,
+    execution: _Execution,
     script: PreparedScript,
     listener: anyio.abc.SocketListener,
     race: anyio.abc.TaskGroup,
 ) -> None:
-    limits = run.settings.limits
+    limits = execution.settings.limits
     stream = await listener.accept()
     channel = FrameChannel(
-        stream, max_frame_bytes=max_frame_bytes(limits, session=run.session is not None)
+        stream, max_frame_bytes=max_frame_bytes(limits, session=execution.session is not None)
     )
-    run.channel = channel
-    run.dispatcher = ToolDispatcher(
-        run.settings.toolbox,
+    execution.channel = channel
+    execution.dispatcher = ToolDispatcher(
+        execution.settings.toolbox,
         channel,
         concurrency=limits.tool_concurrency,
-        approve=run.settings.approve,
-        emit=run.emit,
-        clock_ms=run.now_ms,
-        budget=run.tool_data,
+        approve=execution.settings.approve,
+        emit=execution.emit,
+        clock_ms=execution.now_ms,
+        budget=execution.tool_data,
     )
-    run.dispatcher.start(race)
+    execution.dispatcher.start(race)
     start = StartFrame(
         params=StartParams(
             module=script.module_url,
@@ -395,36 +397,36 @@ async def _session(
             max_json_depth=MAX_JSON_DEPTH,
             fuel=limits.fuel,
             fuel_per_tool_call=limits.fuel_per_tool_call,
-            tools=run.settings.toolbox.names,
+            tools=execution.settings.toolbox.names,
             session=None
-            if run.session is None
+            if execution.session is None
             else SessionStart(
-                carried=run.session.carried_json(), max_state_bytes=limits.max_state_bytes
+                carried=execution.session.carried_json(), max_state_bytes=limits.max_state_bytes
             ),
         )
     )
     try:
         await channel.send(encode_frame(start))
-        while run.outcome is None:
+        while execution.outcome is None:
             try:
                 line = await channel.receive()
             except anyio.EndOfStream:
                 break
             except FrameTooLarge as exc:
-                run.fail("internal", str(exc))
+                execution.fail("internal", str(exc))
                 break
             try:
                 frame = decode_frame(line)
             except ProtocolError as exc:
-                run.fail("internal", str(exc))
+                execution.fail("internal", str(exc))
                 break
             except ScriptValueError as exc:
-                run.fail(exc.kind, str(exc))
+                execution.fail(exc.kind, str(exc))
                 break
-            run.dispatcher.drain()  # calls answered before this frame end before it
+            execution.dispatcher.drain()  # calls answered before this frame end before it
             if isinstance(frame, ToolCallFrame):
-                if len(run.tool_calls) >= limits.max_tool_calls:
-                    run.fail(
+                if len(execution.tool_calls) >= limits.max_tool_calls:
+                    execution.fail(
                         "limit",
                         f"the script made more than max_tool_calls ({limits.max_tool_calls}) "
                         "tool calls",
@@ -434,32 +436,32 @@ async def _session(
                 call = ToolCallRecord(
                     id=frame.id,
                     name=frame.params.name,
-                    arguments=run.tool_data.keep(arguments, len(line)),
-                    started_ms=run.now_ms(),
+                    arguments=execution.tool_data.keep(arguments, len(line)),
+                    started_ms=execution.now_ms(),
                 )
                 del frame, line  # the call holds the arguments until it is answered
-                run.tool_calls.append(call)
-                run.emit(ToolCallStarted(call))
-                run.dispatcher.submit(call, arguments)
+                execution.tool_calls.append(call)
+                execution.emit(ToolCallStarted(call))
+                execution.dispatcher.submit(call, arguments)
                 del arguments
             elif isinstance(frame, ConsoleFrame):
                 entry = ConsoleEntry(
-                    level=frame.params.level, text=frame.params.text, t_ms=run.now_ms()
+                    level=frame.params.level, text=frame.params.text, t_ms=execution.now_ms()
                 )
-                run.emit(ConsoleEvent(run.console.add(entry)))
+                execution.emit(ConsoleEvent(execution.console.add(entry)))
             elif isinstance(frame, FinalFrame):
-                _finish(run, script, frame)
+                _finish(execution, script, frame)
             elif isinstance(frame, StartedFrame):
-                run.timings.started_ms = run.now_ms()
+                execution.timings.started_ms = execution.now_ms()
     finally:
-        run.stream_closed.set()
+        execution.stream_closed.set()
 
 
-def _finish(run: _Run, script: PreparedScript, frame: FinalFrame) -> None:
+def _finish(execution: _Execution, script: PreparedScript, frame: FinalFrame) -> None:
     params = frame.params
-    run.ended_by_frame = run.outcome is None
+    execution.ended_by_frame = execution.outcome is None
     if params.status == "ok":
-        run.conclude(
+        execution.conclude(
             _Outcome(
                 result=params.result,
                 final_answer=params.final_answer,
@@ -470,7 +472,7 @@ def _finish(run: _Run, script: PreparedScript, frame: FinalFrame) -> None:
         return
     payload = params.error
     if payload is None:
-        run.fail("internal", "the sandbox reported an error without details")
+        execution.fail("internal", "the sandbox reported an error without details")
         return
     mapped = map_error(script, payload.message, payload.stack)
     kind = payload.kind if payload.kind in _SCRIPT_KINDS else "runtime"
@@ -478,7 +480,7 @@ def _finish(run: _Run, script: PreparedScript, frame: FinalFrame) -> None:
     message = mapped.message
     if name and kind == "runtime" and not message.startswith(name):
         message = f"{name}: {message}" if message else name
-    run.conclude(
+    execution.conclude(
         _Outcome(
             error=ErrorInfo(
                 kind=kind,  # type: ignore[arg-type]
@@ -522,27 +524,27 @@ def type_error_record(
     )
 
 
-def _build_record(run: _Run, started_at: str) -> ExecutionRecord:
-    outcome = run.outcome
+def _build_record(execution: _Execution, started_at: str) -> ExecutionRecord:
+    outcome = execution.outcome
     assert outcome is not None  # a refused script failed; _supervise returns concluded
     return ExecutionRecord(
-        id=run.record_id,
-        source=run.source,
+        id=execution.record_id,
+        source=execution.source,
         status="ok" if outcome.error is None else "error",
         result=outcome.result,
         final_answer=outcome.final_answer,
         error=outcome.error,
-        console=run.console.entries(),
-        tool_calls=run.tool_calls,
-        stdout=run.stdout.text(),
-        stderr=run.stderr.text(),
+        console=execution.console.entries(),
+        tool_calls=execution.tool_calls,
+        stdout=execution.stdout.text(),
+        stderr=execution.stderr.text(),
         fuel_used=outcome.fuel_used,
         state=None
-        if run.session is None
-        else run.session.absorb(outcome.state, run.settings.limits.max_state_bytes),
-        duration_ms=run.now_ms(),
-        timings=run.timings,
-        limits=run.settings.limits,
-        versions=_versions(run.settings),
+        if execution.session is None
+        else execution.session.absorb(outcome.state, execution.settings.limits.max_state_bytes),
+        duration_ms=execution.now_ms(),
+        timings=execution.timings,
+        limits=execution.settings.limits,
+        versions=_versions(execution.settings),
         started_at=started_at,
     )

@@ -261,7 +261,7 @@ class Agent:
         stream = bool(self.stream)
         loop = Loop(self._settings(), task, emit, stream)
         self.last_run = loop.run
-        return await loop.execute()
+        return await loop.drive()
 
     def run_sync(self, task: str, *, on_event: AgentEventHandler | None = None) -> AgentRun:
         """``run`` for code that is not async: on a new event loop, this thread's, or a
@@ -290,7 +290,7 @@ class Agent:
 
         async def produce() -> None:
             with send:
-                await loop.execute()
+                await loop.drive()
 
         try:
             running = asyncio.get_running_loop()

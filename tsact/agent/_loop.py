@@ -259,7 +259,7 @@ class Loop:
         if self._parent_usage is not None:
             self._parent_usage(usage)
 
-    async def execute(self) -> AgentRun:
+    async def drive(self) -> AgentRun:
         """Run steps until an answer, an error, ``max_steps`` or cancellation."""
         LOGGER.debug("run %s started: model %s", self.run.id, self.run.model)
         with agent_span(self.run.model, self.run.id) as self._span:
