@@ -48,6 +48,7 @@ from typing import IO, Any
 from tsact._deno import runtime_dir, sandbox_environment
 from tsact._errors import CheckerError, CheckTimeout
 from tsact._records.record import Diagnostic
+from tsact._records.text import render_diagnostics
 from tsact._scripts import landlock as _landlock
 from tsact._scripts.policy import (
     COMPILER_OPTIONS,
@@ -540,25 +541,5 @@ def _explain_marker(verdict: Verdict, marker: str) -> Verdict:
 
 
 def format_diagnostics(diagnostics: list[Diagnostic], source: str, path: str = "script.ts") -> str:
-    """Compiler-style text: ``path:line:col - error TSxxxx: message`` and the source line.
-
-    Diagnostics the policy only reports say ``note`` instead of ``error``.
-    """
-    lines = source.splitlines()
-    out: list[str] = []
-    for diagnostic in diagnostics:
-        code = f" TS{diagnostic.code}" if diagnostic.code is not None else ""
-        level = "error" if diagnostic.blocking else "note"
-        out.append(
-            f"{path}:{diagnostic.line}:{diagnostic.column} - {level}{code}: {diagnostic.message}"
-        )
-        if 1 <= diagnostic.line <= len(lines):
-            text = lines[diagnostic.line - 1]
-            width = (
-                diagnostic.end_column - diagnostic.column
-                if diagnostic.end_line == diagnostic.line
-                else len(text) - diagnostic.column + 1
-            )
-            out.append(f"  {text}")
-            out.append("  " + " " * (diagnostic.column - 1) + "~" * max(1, width))
-    return "\n".join(out)
+    """Compiler-style text of ``diagnostics`` (``tsact._records.text.render_diagnostics``)."""
+    return render_diagnostics(diagnostics, source, path)

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from typing_extensions import ParamSpec, TypeVar
 
 from tsact._errors import ToolDefinitionError
+from tsact._records.text import cut_end
 from tsact._tools.callables import CalleeError, callable_name, read_callee
 from tsact._tools.exact_numbers import check_exact_numbers, may_hold_numbers
 from tsact._tools.schemas import result_schema
@@ -310,7 +311,7 @@ MAX_INPUT_CHARS = 80
 
 
 def _cut(text: str, limit: int = MAX_INPUT_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return cut_end(text, limit)
 
 
 def _path(root: str, location: tuple[int | str, ...]) -> str:

@@ -7,6 +7,8 @@ step. A run is an ``AgentRun`` of ``AgentStep`` values, stable JSON with a JSON 
 (``agent_run_json_schema``).
 """
 
+from tsact._records.text import cut_middle as cut
+
 from ._agent import Agent
 from ._events import (
     AgentEvent,
@@ -24,7 +26,7 @@ from ._events import (
     ToolReturned,
 )
 from ._extract import ExtractedCode, extract_code
-from ._observe import build_observation, cut
+from ._observe import build_observation
 from ._prompt import EXECUTE_TOOL_NAME, build_system_prompt
 from ._records import AgentRun, AgentStep, RunStatus, Usage, agent_run_json_schema
 

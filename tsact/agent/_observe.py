@@ -23,7 +23,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tsact._records.record import Diagnostic, ErrorInfo, ExecutionRecord
+from tsact._records.record import ErrorInfo, ExecutionRecord
+from tsact._records.text import cut_middle as cut
+from tsact._records.text import render_diagnostic, source_excerpt
 
 MAX_DIAGNOSTICS = 10
 MAX_NOTES = 5
@@ -37,30 +39,6 @@ def _share(max_chars: int, percent: int) -> int:
     return max((max_chars - _RESERVE) * percent // 100, _MIN_PART)
 
 
-def cut(text: str, limit: int) -> str:
-    """``text`` if it fits in ``limit`` characters, else its head and tail around a marker
-    that says how many characters and lines were left out (cut at line ends when near)."""
-    if len(text) <= limit:
-        return text
-    keep = max(limit, _MIN_PART)
-    head = text[: keep // 2]
-    tail = text[len(text) - (keep - len(head)) :]
-    newline = head.rfind("\n")
-    if newline >= len(head) * 0.6:
-        head = head[: newline + 1]
-    newline = tail.find("\n")
-    if 0 <= newline <= len(tail) * 0.4:
-        tail = tail[newline:]
-    middle = text[len(head) : len(text) - len(tail)]
-    what = f"{len(middle):,} characters"
-    if "\n" in middle:
-        lines = len(middle.splitlines())
-        what += f", {lines:,} lines"
-    sep_before = "" if head.endswith("\n") or not head else "\n"
-    sep_after = "" if tail.startswith("\n") or not tail else "\n"
-    return f"{head}{sep_before}[... {what} left out ...]{sep_after}{tail}"
-
-
 def to_json_text(value: Any) -> str:
     """Compact, readable JSON of a value from a record; a string as its text."""
     if isinstance(value, str):
@@ -71,21 +49,6 @@ def to_json_text(value: Any) -> str:
         return repr(value)
 
 
-def source_excerpt(source: str, line: int | None, column: int | None, width: int = 300) -> str:
-    """The source line ``line`` (1-based) with its number and a caret under ``column``;
-    a line longer than ``width`` is cut, and then has no caret."""
-    lines = source.splitlines()
-    if line is None or not 1 <= line <= len(lines):
-        return ""
-    text = lines[line - 1]
-    gutter = f"{line:>4} | "
-    excerpt = gutter + cut(text, width)
-    if column is not None and 1 <= column <= len(text) + 1 and len(text) <= width:
-        prefix = "".join("\t" if char == "\t" else " " for char in text[: column - 1])
-        excerpt += "\n" + " " * (len(gutter) - 2) + "| " + prefix + "^"
-    return excerpt
-
-
 def _where(error: ErrorInfo) -> str:
     if error.line is None:
         return ""
@@ -93,14 +56,6 @@ def _where(error: ErrorInfo) -> str:
     if error.column is not None:
         where += f", column {error.column}"
     return where
-
-
-def _diagnostic(source: str, diagnostic: Diagnostic) -> str:
-    code = f" TS{diagnostic.code}" if diagnostic.code is not None else ""
-    level = "error" if diagnostic.blocking else "note"
-    head = f"script.ts:{diagnostic.line}:{diagnostic.column} - {level}{code}: {diagnostic.message}"
-    excerpt = source_excerpt(source, diagnostic.line, diagnostic.column)
-    return f"{head}\n{excerpt}" if excerpt else head
 
 
 def _notes(error: ErrorInfo, max_chars: int) -> str:
@@ -139,7 +94,7 @@ def _error_section(record: ExecutionRecord, max_chars: int) -> list[str]:
             f"The script did not run: the type checker found {count} "
             f"error{'s' if count != 1 else ''}. Fix them and run it again."
         )
-        shown = [_diagnostic(record.source, d) for d in error.diagnostics[:MAX_DIAGNOSTICS]]
+        shown = [render_diagnostic(d, record.source) for d in error.diagnostics[:MAX_DIAGNOSTICS]]
         if count > MAX_DIAGNOSTICS:
             shown.append(f"... and {count - MAX_DIAGNOSTICS} more")
         parts.append(cut("\n".join(shown), _share(max_chars, 55)))

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from tsact import CheckerError, Diagnostic, ErrorInfo
+from tsact._records.text import diagnostic_line
 
 from .errors import InputError
 from .inputs import read_script
@@ -97,12 +98,8 @@ def show_diagnostics(
     notes = len(diagnostics) - len(errors)
     noted = f" ({plural(notes, 'note')})" if notes else ""
     for diagnostic in diagnostics:
-        line = Text(f"{name}:{diagnostic.line}:{diagnostic.column}", style="bold")
-        code = f" TS{diagnostic.code}" if diagnostic.code is not None else ""
-        level = "error" if diagnostic.blocking else "note"
-        line.append(f" - {level}{code}: ", style="red" if diagnostic.blocking else "yellow")
-        line.append(untrusted(diagnostic.message))
-        console.print(line)
+        style = "red" if diagnostic.blocking else "yellow"
+        console.print(Text(untrusted(diagnostic_line(diagnostic, name)), style=style))
     if diagnostics:
         error = ErrorInfo(kind="type", message=diagnostics[0].message, diagnostics=diagnostics)
         view = source_view(source, error, context=2)

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tsact import ConsoleEntry, ErrorInfo, ExecutionRecord, Limits, ToolCallRecord
+from tsact._records.text import cut_end as shorten
 
 from .absent import NOTHING_ABSENT, Absent
 from .output import untrusted
@@ -341,13 +342,6 @@ def compact_json(value: Any, limit: int = CELL_CHARS) -> str:
     """One-line JSON of ``value``, cut to ``limit`` characters."""
     text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
     return shorten(untrusted(text), limit)
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with ``…`` and the count left out."""
-    if len(text) <= limit:
-        return text
-    return f"{text[: limit - 1]}… (+{len(text) - limit + 1:,} chars)"
 
 
 def plural(count: int, noun: str) -> str:

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
+from tsact._records.text import cut_end as shorten
+
 from .absent import NOTHING_ABSENT, Absent
 from .output import rule, untrusted
-from .render import SCRIPT_NAME, json_view, plural, section, shorten, show_record
+from .render import SCRIPT_NAME, json_view, plural, section, show_record
 
 if TYPE_CHECKING:
     from tsact.agent import AgentRun, AgentStep

@@ -14,10 +14,11 @@ from rich.table import Table
 from rich.text import Text
 
 from tsact import ExecutionRecord, Session
+from tsact._records.text import cut_end as shorten
 
 from .documents import read_document
 from .output import stdout_console, untrusted, write_plain
-from .render import compact_json, console_view, headline, plural, shorten
+from .render import compact_json, console_view, headline, plural
 from .replay import RecordedTools, ReplayResult, replay
 from .sandboxes import make_sandbox
 from .tools_file import load_tools

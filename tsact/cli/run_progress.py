@@ -7,6 +7,7 @@ from rich.status import Status
 from rich.text import Text
 
 from tsact import ConsoleEvent, ToolCallFinished, ToolCallStarted
+from tsact._records.text import cut_end as shorten
 from tsact.agent import (
     AgentEvent,
     CodeReady,
@@ -22,7 +23,7 @@ from tsact.agent import (
 
 from .output import rule, untrusted
 from .progress import ExecutionProgress
-from .render import error_view, headline, shorten, source_view
+from .render import error_view, headline, source_view
 
 MODEL_TEXT_CHARS = 600
 
