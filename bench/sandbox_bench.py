@@ -38,6 +38,7 @@ from anyio.streams.buffered import BufferedByteReceiveStream
 from tsact import Limits, Sandbox, tool
 from tsact._deno import find_deno, run_flags
 from tsact._execution.execute import spawn_sandbox
+from tsact._records.capture import CUT_MARKER
 from tsact._scripts.prepare import prepare
 from tsact._wire.protocol import StartFrame, StartParams, encode_frame
 
@@ -174,6 +175,7 @@ async def relay_only(sandbox: Sandbox) -> float:
             line_cap=10**6 // 2,
             error_cap=10**6 // 2,
             max_json_depth=256,
+            cut_marker=CUT_MARKER,
             fuel=None,
             fuel_per_tool_call=0,
             tools=["noop"],

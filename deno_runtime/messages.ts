@@ -18,6 +18,8 @@ export interface StartParams {
   lineCap: number;
   /** The most UTF-8 bytes of an error's name, message and stack together. */
   errorCap: number;
+  /** What stands for the middle of a cut text: before and after the count of bytes. */
+  cutMarker: [string, string];
   /** Deepest nesting of arrays and objects in a result or in arguments. */
   maxJsonDepth: number;
   /** Fuel budget, or null when metering is off. */

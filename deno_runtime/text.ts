@@ -27,9 +27,16 @@ export function bytesOver(text: string, limit: number): number {
   return size > limit ? size : 0;
 }
 
-/** What stands for the middle of a cut text (the host's own cuts write the same). */
+let marker: readonly [string, string] = ["\n[...", "...]\n"];
+
+/** Use the host's spelling of the cut marker (its start parameters give it). */
+export function setCutMarker(host: readonly [string, string]): void {
+  marker = [host[0], host[1]];
+}
+
+/** What stands for the middle of a cut text, spelled as the host spells it. */
 export function omitted(bytes: number): string {
-  return "\n[... " + bytes + " bytes omitted ...]\n";
+  return marker[0] + bytes + marker[1];
 }
 
 /** Bytes `start..end` of `bytes`, without a species lookup (`subarray` would make one). */

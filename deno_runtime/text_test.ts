@@ -1,5 +1,13 @@
 import { assertEquals } from "./test_assert.ts";
-import { bytesOver, cutText, depthOver, omitted } from "./text.ts";
+import {
+  bytesOver,
+  cutText,
+  depthOver,
+  omitted,
+  setCutMarker,
+} from "./text.ts";
+
+setCutMarker(["\n[... ", " bytes omitted ...]\n"]);
 
 const encoder = new TextEncoder();
 

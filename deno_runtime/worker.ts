@@ -46,7 +46,7 @@ import {
   TypeErrorCtor,
   uncurry,
 } from "./primordials.ts";
-import { cutText, depthOver } from "./text.ts";
+import { cutText, depthOver, setCutMarker } from "./text.ts";
 import {
   genuineToolError,
   makeExternal,
@@ -305,6 +305,7 @@ function onLine(line: string): void {
 
 async function run(start: StartParams): Promise<void> {
   params = start;
+  setCutMarker(start.cutMarker);
   send('{"jsonrpc":"2.0","method":"started","params":{}}\n');
   if (bootFailure !== null) finishWithError(bootFailure);
   meter = start.fuel === null

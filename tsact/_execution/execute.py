@@ -25,7 +25,7 @@ import anyio.abc
 
 from tsact._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
 from tsact._execution.process import apply_rlimits, kill_group, pump, spawn, watch_memory
-from tsact._records.capture import HeadTail, ToolDataBudget
+from tsact._records.capture import CUT_MARKER, HeadTail, ToolDataBudget
 from tsact._records.console import ConsoleCapture, line_cap
 from tsact._records.events import (
     Approver,
@@ -394,6 +394,7 @@ async def _session(
             max_result_bytes=limits.max_result_bytes,
             line_cap=line_cap(limits.max_output_bytes),
             error_cap=error_cap(limits),
+            cut_marker=CUT_MARKER,
             max_json_depth=MAX_JSON_DEPTH,
             fuel=limits.fuel,
             fuel_per_tool_call=limits.fuel_per_tool_call,

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from collections import deque
 
+CUT_MARKER = ("\n[... ", " bytes omitted ...]\n")
+"""What stands for the middle of a cut text, around the count of bytes left out: the one
+spelling, used here and sent to the sandbox's runtime in the start parameters."""
+
+
+def cut_marker(omitted: int) -> str:
+    """The marker for ``omitted`` bytes left out."""
+    return f"{CUT_MARKER[0]}{omitted}{CUT_MARKER[1]}"
+
 
 class HeadTail:
     """Bytes from an untrusted stream, at most ``limit`` kept: half head, half tail."""
@@ -43,7 +52,7 @@ class HeadTail:
         head = bytes(self._head).decode("utf-8", "replace")
         tail = b"".join(self._tail).decode("utf-8", "replace")
         if self.omitted:
-            return f"{head}\n[... {self.omitted} bytes omitted ...]\n{tail}"
+            return f"{head}{cut_marker(self.omitted)}{tail}"
         return head + tail
 
 

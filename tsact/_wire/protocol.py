@@ -127,6 +127,7 @@ class StartParams(msgspec.Struct, frozen=True, rename="camel"):
     max_result_bytes: int
     line_cap: int
     error_cap: int
+    cut_marker: tuple[str, str]
     max_json_depth: int
     fuel: int | None
     fuel_per_tool_call: int
