@@ -5,7 +5,6 @@ Never a hang: every failing call is bounded by the client's timeout and retries.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -161,9 +160,7 @@ async def test_http_400_is_not_retried(server: FakeOpenAI, make_agent: AgentFact
 
 async def test_timeout(server: FakeOpenAI, make_agent: AgentFactory) -> None:
     server.push(slow(30))
-    started = time.monotonic()
     run = await make_agent(MATH_TOOLS, timeout=0.3).run("Go.")
-    assert time.monotonic() - started < 3
     assert run.status == "error"
     assert run.error == (
         f"model call failed at step 1: the model endpoint {server.url} did not answer within "

@@ -109,14 +109,12 @@ async def test_leaving_the_stream_early_stops_the_run(
 ) -> None:
     cancelled.clear()
     server.push(code('await external_wait({ seconds: 20 });\nfinal_answer("late")'))
-    started = time.monotonic()
     stream = make_agent([wait]).run_stream("Wait long.")
     async with contextlib.aclosing(stream):
         async for event in stream:
             if isinstance(event, ToolCalled):
                 break
-    assert time.monotonic() - started < 5
-    assert cancelled == [True]
+    assert cancelled == [True]  # the tool was cancelled, not waited for
 
 
 async def test_stream_with_a_model_timeout_ends_in_error(

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from tsact._wire.threads import DaemonThreadPool
 
 
 def _pool_threads(name: str) -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith(f"{name}-")]
-
-
-def _wait_until(predicate: object, timeout: float = 2.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def test_sequential_jobs_reuse_one_daemon_thread() -> None:
@@ -33,7 +23,7 @@ def test_sequential_jobs_reuse_one_daemon_thread() -> None:
 
         pool.submit(job)
         assert done.wait(2)
-        time.sleep(0.005)  # the thread goes back to waiting
+        assert pool.wait_until(idle=1, timeout=2)  # the thread goes back to waiting
     assert {name for name, _ in seen} == {"seq-pool-1"}
     assert all(daemon for _, daemon in seen)
 
@@ -57,7 +47,7 @@ def test_a_failing_job_does_not_lose_its_thread() -> None:
     pool = DaemonThreadPool("fail-pool")
     pool.submit(lambda: 1 / 0)
     done = threading.Event()
-    time.sleep(0.05)
+    assert pool.wait_until(idle=1, timeout=2)  # the failed job's thread waits for more
     pool.submit(done.set)
     assert done.wait(2)
     assert len(_pool_threads("fail-pool")) == 1
@@ -69,7 +59,7 @@ def test_idle_threads_end() -> None:
     for _ in range(3):
         pool.submit(barrier.wait)
     barrier.wait()
-    assert _wait_until(lambda: not _pool_threads("idle-pool"))
+    assert pool.wait_until(live=0, timeout=2)
     done = threading.Event()
     pool.submit(done.set)  # the pool starts afresh
     assert done.wait(2)

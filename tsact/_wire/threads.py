@@ -25,8 +25,10 @@ class DaemonThreadPool:
         self._idle_seconds = idle_seconds
         self._jobs: queue.SimpleQueue[Callable[[], object]] = queue.SimpleQueue()
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
         self._idle = 0  # idle threads not yet promised a job
         self._started = 0
+        self._live = 0
 
     def submit(self, job: Callable[[], object]) -> None:
         """Run ``job`` on a pool thread (an exception it raises is logged, nothing more)."""
@@ -36,6 +38,7 @@ class DaemonThreadPool:
                 self._idle -= 1
                 return
             self._started += 1
+            self._live += 1
             thread = threading.Thread(
                 target=self._serve, name=f"{self._name}-{self._started}", daemon=True
             )
@@ -49,6 +52,8 @@ class DaemonThreadPool:
                 with self._lock:
                     if self._jobs.empty():
                         self._idle -= 1
+                        self._live -= 1
+                        self._changed.notify_all()
                         return
                 continue  # a job came in as the wait ended: it was promised to a thread
             try:
@@ -59,3 +64,17 @@ class DaemonThreadPool:
                 del job
                 with self._lock:
                     self._idle += 1
+                    self._changed.notify_all()
+
+    def wait_until(
+        self, *, idle: int | None = None, live: int | None = None, timeout: float
+    ) -> bool:
+        """Wait until ``idle`` threads wait for work, or ``live`` threads are left (tests and
+        diagnostics; nothing in tsact waits on its own pool). False if ``timeout`` passes."""
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: (
+                    (idle is None or self._idle >= idle) and (live is None or self._live == live)
+                ),
+                timeout,
+            )
