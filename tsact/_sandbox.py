@@ -307,9 +307,12 @@ class Sandbox:
             if checked is None:  # refused before checking: the execution says why
                 return await execute(source, settings, on_event, None, session)
             notes = checked
-        spare = await self._pool.take(settings, self._settings(None))
+        spare = await self._pool.take(settings)
         defer = self._pool.defer if self._pool.open else None
-        record = await execute(source, settings, on_event, spare, session, defer=defer)
+        try:
+            record = await execute(source, settings, on_event, spare, session, defer=defer)
+        finally:
+            self._pool.refill(self._settings(None))  # the next spare boots as this one ends
         if notes and record.error is not None and not record.error.diagnostics:
             record.error = msgspec.structs.replace(record.error, diagnostics=notes)
         return record

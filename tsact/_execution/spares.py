@@ -74,13 +74,12 @@ class SparePool:
                 return  # a boot failed: nothing more is coming
             await self._changed.wait()
 
-    async def take(
-        self, settings: ExecutionSettings, default: ExecutionSettings
-    ) -> SpawnedSandbox | None:
-        """A booted spare that fits ``settings``, and start booting its replacement.
+    async def take(self, settings: ExecutionSettings) -> SpawnedSandbox | None:
+        """A booted spare that fits ``settings``, or None.
 
-        A spare that does not fit is closed in the background, so the run's own spawn
-        does not wait for it; replacements have the ``default`` settings.
+        Its replacement boots when a run ends (``refill``), not now: a burst of runs is
+        served from the pool without new boots taking the CPU its scripts need. A spare
+        that does not fit stays for the next run with the sandbox's own limits.
         """
         spare: SpawnedSandbox | None = None
         while self._ready and spare is None:
@@ -92,7 +91,6 @@ class SparePool:
         if spare is not None and spare.memory_mb != settings.limits.memory_mb:
             self._ready.appendleft(spare)
             spare = None
-        self.refill(default)
         return spare
 
     def defer(self, teardown: Callable[[], Coroutine[Any, Any, None]]) -> None:
