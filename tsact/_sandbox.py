@@ -296,6 +296,7 @@ class Sandbox:
         on_event: EventHandler | None,
         session: Session | None,
     ) -> ExecutionRecord:
+        """``_run`` without its span: the type check, then the execution."""
         source = well_formed(source)
         settings = self._settings(limits)
         notes: list[Diagnostic] = []
