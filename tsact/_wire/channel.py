@@ -29,7 +29,7 @@ from anyio.abc import SocketAttribute, SocketStream
 from anyio.streams.buffered import BufferedByteReceiveStream
 
 POLL_MS = 50  # a thread waiting for the socket to drain looks for a close this often
-READ_BYTES = 1 << 18
+READ_BYTES = 1 << 20
 
 
 class FrameTooLarge(Exception):
@@ -98,7 +98,8 @@ class FrameChannel:
         while (end := partial.find(b"\n", search_from)) >= 0:
             if end - start > self._max:
                 break
-            self._frames.append(bytes(partial[start:end]))
+            with memoryview(partial) as view:  # one copy, not a slice and then its bytes
+                self._frames.append(bytes(view[start:end]))
             start = search_from = end + 1
         del partial[:start]
         if len(partial) > self._max:
