@@ -236,3 +236,15 @@ async def test_every_started_call_finishes_even_when_it_waited_for_a_slot(
     assert all(
         event.call.status == "cancelled" for event in events if isinstance(event, ToolCallFinished)
     )
+
+
+async def test_a_script_that_blocks_its_own_thread_is_stopped_by_the_timeout(
+    sandbox: Sandbox, leak_check: LeakCheck
+) -> None:
+    # Atomics.wait blocks the worker's thread: no tick, no fuel, only the clock stops it
+    record = await sandbox.run(
+        "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);\nreturn 'woke'",
+        limits=Limits(timeout_s=1, fuel=1_000),
+    )
+    assert record.error is not None and record.error.kind == "timeout"
+    assert record.fuel_used is None
