@@ -129,8 +129,9 @@ async def test_limits_are_validated() -> None:
 
 async def test_calls_still_queued_when_time_runs_out_are_cancelled(sandbox: Sandbox) -> None:
     record = await sandbox.run(
-        "await Promise.all([1, 2, 3].map(() => external_slow_async({ ms: 2000 })));",
-        limits=Limits(timeout_s=0.5, tool_concurrency=1),
+        "await Promise.all([1, 2, 3].map(() => external_slow_async({ ms: 20000 })));",
+        # time enough for the script to start and issue its calls, even on a loaded machine
+        limits=Limits(timeout_s=3, tool_concurrency=1),
     )
     assert record.error is not None and record.error.kind == "timeout"
     assert [call.status for call in record.tool_calls] == ["cancelled"] * 3
@@ -224,8 +225,9 @@ async def test_every_started_call_finishes_even_when_it_waited_for_a_slot(
 ) -> None:
     events: list[ExecutionEvent] = []
     record = await sandbox.run(
-        "await Promise.all([1, 2, 3].map(() => external_slow_async({ ms: 2000 })));",
-        limits=Limits(timeout_s=0.5, tool_concurrency=1),
+        "await Promise.all([1, 2, 3].map(() => external_slow_async({ ms: 20000 })));",
+        # time enough for the script to start and issue its calls, even on a loaded machine
+        limits=Limits(timeout_s=3, tool_concurrency=1),
         on_event=events.append,
     )
     assert record.error is not None and record.error.kind == "timeout"
