@@ -20,6 +20,7 @@ from tsact import (
     ToolError,
     tool,
 )
+from tsact._wire.dispatcher import TOOL_THREADS
 
 from .tools import ALL, GAUGE
 
@@ -252,17 +253,37 @@ async def test_sequential_sync_calls_are_recorded_in_order(sandbox: Sandbox) -> 
         assert entry.t_ms >= call.started_ms + call.duration_ms - 0.5
 
 
-async def test_a_sync_tool_answering_after_the_end_changes_nothing(sandbox: Sandbox) -> None:
-    record = await sandbox.run(
-        "await external_slow_sync({ ms: 700 })", limits=Limits(timeout_s=0.4)
-    )
+async def test_a_sync_tool_answering_after_the_end_changes_nothing() -> None:
+    release, answered = threading.Event(), threading.Event()
+
+    @tool
+    def late() -> int:
+        """Block until released, then answer."""
+        release.wait(60)
+        return 7
+
+    @tool
+    def quick() -> int:
+        """Answer at once."""
+        return 1
+
+    sandbox = Sandbox([late, quick])
+    record = await sandbox.run("await external_late()", limits=Limits(timeout_s=2))
     assert record.error is not None and record.error.kind == "timeout"
     before = record.to_json()
     [call] = record.tool_calls
     assert (call.status, call.result, call.error_code) == ("cancelled", None, None)
-    await anyio.sleep(0.6)  # the tool returns and its thread tries to answer
+
+    def answer_late() -> None:
+        idle = TOOL_THREADS.idle  # the late tool's thread is busy, not among them
+        release.set()  # the tool returns and its thread tries to answer
+        if TOOL_THREADS.wait_until(idle=idle + 1, timeout=60):
+            answered.set()
+
+    await anyio.to_thread.run_sync(answer_late)
+    assert answered.is_set()
     assert record.to_json() == before
-    again = await sandbox.run("return await external_slow_sync({ ms: 1 })")
+    again = await sandbox.run("return await external_quick()")
     assert again.result == 1, again.error
 
 

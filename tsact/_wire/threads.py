@@ -66,6 +66,12 @@ class DaemonThreadPool:
                     self._idle += 1
                     self._changed.notify_all()
 
+    @property
+    def idle(self) -> int:
+        """Threads waiting for work now."""
+        with self._lock:
+            return self._idle
+
     def wait_until(
         self, *, idle: int | None = None, live: int | None = None, timeout: float
     ) -> bool:
