@@ -55,7 +55,10 @@ class SparePool:
 
     async def _boot(self, settings: ExecutionSettings) -> None:
         try:
-            spare = await spawn_sandbox(settings)
+            # Shielded: a boot cancelled as the block ends must still hand over the process
+            # it made, or nobody would reap it (spawning takes a fork, not a boot's wait).
+            with anyio.CancelScope(shield=True):
+                spare = await spawn_sandbox(settings)
         except OSError:
             return
         finally:
