@@ -7,10 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
+import pytest
+
+from ..leaks import tsact_temp_dirs
 from .helpers import MATH_TOOLS, REPO, cli_env
 
 sys.path.insert(0, str(REPO / "tests" / "agent"))
@@ -27,25 +29,18 @@ def _start(*args: str) -> subprocess.Popen[bytes]:
     )
 
 
-def _interrupt(process: subprocess.Popen[bytes]) -> tuple[int, str, str]:
-    os.kill(process.pid, signal.SIGINT)
+def _interrupt(
+    process: subprocess.Popen[bytes], signum: signal.Signals = signal.SIGINT
+) -> tuple[int, str, str]:
+    os.kill(process.pid, signum)
     out, err = process.communicate(timeout=60)
     return process.returncode, out.decode(), err.decode()
 
 
-def _leftover_dirs(pid: int) -> list[str]:
-    roots = {tempfile.gettempdir(), os.environ.get("XDG_CACHE_HOME", "")}
-    prefix = f"tsact-{pid}-"
-    return [
-        name
-        for root in roots
-        if root and os.path.isdir(root)
-        for name in os.listdir(root)
-        if name.startswith(prefix)
-    ]
-
-
-def test_ctrl_c_while_waiting_for_the_model_saves_the_finished_steps(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_while_waiting_for_the_model_saves_the_finished_steps(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
     asked = threading.Event()
 
     def second_request(_request: object) -> Reply:
@@ -56,7 +51,7 @@ def test_ctrl_c_while_waiting_for_the_model_saves_the_finished_steps(tmp_path: P
     with FakeOpenAI([code("console.log('step one'); return 1;")], responder=second_request) as fake:
         process = _start("--tools", MATH_TOOLS, "--base-url", fake.url, "--save", str(saved))
         assert asked.wait(60), "the second model request never came"
-        status, out, err = _interrupt(process)
+        status, out, err = _interrupt(process, signum)
     assert status == 130, err
     assert "Traceback" not in err
     run = json.loads(saved.read_text())
@@ -69,7 +64,7 @@ def test_ctrl_c_while_waiting_for_the_model_saves_the_finished_steps(tmp_path: P
     assert "✗ cancelled" in out
     assert "✓ ok  step 1" in out
     assert f"The steps so far are saved to {saved}" in out
-    assert _leftover_dirs(process.pid) == []  # the spare booting for step 2 is gone too
+    assert tsact_temp_dirs(process.pid) == set()  # the spare booting for step 2 is gone too
 
 
 TOOLS = """\
@@ -114,4 +109,4 @@ def test_ctrl_c_while_a_script_runs_keeps_what_it_did(tmp_path: Path) -> None:
         ("hold", "cancelled")
     ]
     assert "Interrupted." in err
-    assert _leftover_dirs(process.pid) == []
+    assert tsact_temp_dirs(process.pid) == set()

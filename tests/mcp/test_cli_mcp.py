@@ -22,6 +22,7 @@ from tests.cli.helpers import (
     invoke,
     scripted_server_module,
 )
+from tests.leaks import tsact_temp_dirs
 from tsact.cli import app
 
 from .conftest import PYTHON, WEATHER
@@ -83,6 +84,7 @@ async def test_serve_over_stdio() -> None:
     parameters = serve_parameters(
         "--tools", MATH_TOOLS, "--mcp", WEATHER_CMD, "--timeout", "3", "--fuel", "1000000"
     )
+    before = tsact_temp_dirs(any_process=True)
     async with Client(parameters) as client:
         (tool,) = (await client.list_tools()).tools
         assert tool.name == "execute_typescript"
@@ -119,6 +121,8 @@ async def test_serve_over_stdio() -> None:
 
         after = await client.call_tool("execute_typescript", {"code": "return 1 + 1;"})
         assert after.structured_content == {"status": "ok", "result": 2, "error": None}
+    # the client hung up: the server removed its sandboxes' (and checker's) directories
+    assert tsact_temp_dirs(any_process=True) - before == set()
 
 
 @pytest.mark.anyio
@@ -160,12 +164,14 @@ async def test_serve_over_streamable_http() -> None:
                 {"code": "return await external_MultiplyNumbers({ a: 6, b: 7 });"},
             )
         assert result.structured_content == {"status": "ok", "result": 42, "error": None}
+        assert tsact_temp_dirs(process.pid) != set()  # a spare is ready for the next call
     finally:
-        process.terminate()
+        process.terminate()  # SIGTERM, as a process manager stops a server
         process.wait(timeout=30)
         if process.stderr is not None:
             process.stderr.close()
-    assert process.returncode is not None
+    assert process.returncode == 0
+    assert tsact_temp_dirs(process.pid) == set()  # stopped like Ctrl-C: spares removed
 
 
 def test_the_weather_example_runs_over_its_mcp_server() -> None:

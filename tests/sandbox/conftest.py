@@ -2,60 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tsact._deno import cache_root
+from ..leaks import LeakCheck, child_pids, open_fds, tsact_temp_dirs
 
-
-def child_pids() -> set[int]:
-    """Live (or zombie) processes whose parent is this test process."""
-    me = os.getpid()
-    children: set[int] = set()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == me:
-            children.add(int(entry))
-    return children
-
-
-def tsact_temp_dirs() -> set[str]:
-    """Temp directories this process's executions create (``tsact-<pid>-*``), in both roots."""
-    prefix = f"tsact-{os.getpid()}-"
-    found: set[str] = set()
-    for root in {tempfile.gettempdir(), cache_root()}:
-        found |= {f"{root}/{name}" for name in os.listdir(root) if name.startswith(prefix)}
-    return found
-
-
-def open_fds() -> set[int]:
-    """File descriptors open in this process."""
-    return {int(fd) for fd in os.listdir("/proc/self/fd")}
-
-
-class LeakCheck:
-    """Snapshot before, compare after: processes, temp dirs, file descriptors."""
-
-    def __init__(self) -> None:
-        self.children = child_pids()
-        self.dirs = tsact_temp_dirs()
-        self.fds = open_fds()
-
-    def assert_clean(self) -> None:
-        assert child_pids() - self.children == set(), "a sandbox process was left behind"
-        assert tsact_temp_dirs() - self.dirs == set(), "a temp directory was left behind"
-        leaked = open_fds() - self.fds
-        assert leaked == set(), f"file descriptors left open: {sorted(leaked)}"
+__all__ = ["LeakCheck", "child_pids", "open_fds", "tsact_temp_dirs"]
 
 
 @pytest.fixture

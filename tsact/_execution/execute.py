@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Coroutine
@@ -45,6 +44,7 @@ from tsact._records.record import (
     Versions,
 )
 from tsact._scripts.prepare import PreparedScript, ScriptRejected, map_error, prepare
+from tsact._tempdirs import private_temp_dir
 from tsact._tools.toolbox import ToolAlias, Toolbox
 from tsact._version import __version__
 from tsact._wire.channel import FrameChannel, FrameTooLarge
@@ -222,9 +222,8 @@ def _remove(*paths: Path) -> None:
 
 async def spawn_sandbox(settings: ExecutionSettings) -> SpawnedSandbox:
     """Start one sandbox process with its own private temp directory and DENO_DIR."""
-    prefix = f"tsact-{os.getpid()}-"
-    workdir = Path(tempfile.mkdtemp(prefix=prefix))
-    deno_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=cache_root()))
+    workdir = private_temp_dir()
+    deno_dir = private_temp_dir(cache_root())
     listener: anyio.abc.SocketListener | None = None
     try:
         os.chmod(workdir, 0o700)

@@ -36,7 +36,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import warnings
@@ -60,6 +59,7 @@ from tsact._scripts.policy import (
     declared,
 )
 from tsact._scripts.prepare import prepare
+from tsact._tempdirs import private_temp_dir
 
 WRAPPER_HEAD = "async function __tsact_main() {"
 MARKER_PREFIX = "__tsact_end_"
@@ -304,7 +304,7 @@ class TypeChecker:
         return [*launcher, "--", *server]
 
     def _start(self) -> None:
-        home = Path(tempfile.mkdtemp(prefix=f"tsact-{os.getpid()}-checker-"))
+        home = private_temp_dir(kind="checker")
         config = home / "deno.json"
         config.write_text(json.dumps({"compilerOptions": COMPILER_OPTIONS}))
         settings = {**DENO_SETTINGS, "config": str(config)}

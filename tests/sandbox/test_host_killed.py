@@ -1,0 +1,136 @@
+"""A host killed outright (SIGKILL) cannot clean up: its Deno processes must exit on their
+own, and the next tsact process must sweep the directories it left."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tsact._tempdirs import STALE_AFTER_S, sweep_leftovers
+
+from ..leaks import tsact_temp_dirs
+
+HOST = """
+import asyncio, sys
+from tsact import ConsoleEvent, Limits, Sandbox
+
+def say(event):
+    if isinstance(event, ConsoleEvent):
+        print(event.entry.text, flush=True)
+
+async def main():
+    sandbox = Sandbox([], typecheck=sys.argv[2] == "check")
+    record = await sandbox.run(sys.argv[1], limits=Limits(timeout_s=60, fuel=None), on_event=say)
+    print(record.status, flush=True)
+
+asyncio.run(main())
+"""
+
+
+def _host(source: str, typecheck: bool = False) -> subprocess.Popen[str]:
+    check = "check" if typecheck else "no-check"
+    return subprocess.Popen(
+        [sys.executable, "-c", HOST, source, check], stdout=subprocess.PIPE, text=True
+    )
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def _age(path: str) -> None:
+    old = time.time() - STALE_AFTER_S - 60
+    os.utime(path, (old, old))
+
+
+@pytest.mark.parametrize("typecheck", [False, True], ids=["sandbox", "sandbox-and-checker"])
+def test_deno_exits_when_its_host_is_killed_and_the_next_process_sweeps_up(
+    typecheck: bool,
+) -> None:
+    host = _host("console.log('up'); while (true) {}", typecheck)
+    assert host.stdout is not None
+    assert host.stdout.readline().strip() == "up"
+    sandboxes = _children(host.pid)
+    assert len(sandboxes) == (2 if typecheck else 1), "the sandbox (and checker) processes"
+    pidfds = [os.pidfd_open(pid) for pid in sandboxes]
+    try:
+        host.send_signal(signal.SIGKILL)
+        host.wait(timeout=30)
+        host.stdout.close()
+        poller = select.poll()
+        for fd in pidfds:
+            poller.register(fd, select.POLLIN)
+        deadline = time.monotonic() + 30
+        exited: set[int] = set()
+        while len(exited) < len(pidfds) and time.monotonic() < deadline:
+            exited |= {fd for fd, _ in poller.poll(1000)}
+        # each sees its socket or pipe close and exits (its process group with it)
+        assert exited == set(pidfds), "a Deno process outlived its killed host"
+    finally:
+        for fd in pidfds:
+            os.close(fd)
+
+    left = tsact_temp_dirs(host.pid)
+    # the sandbox's workdir and DENO_DIR (and the checker's home): nobody removed them
+    assert len(left) == (3 if typecheck else 2)
+    for path in left:
+        _age(path)
+
+    next_host = _host("return 1", typecheck)
+    out, _ = next_host.communicate(timeout=60)
+    assert out.split() == ["ok"]
+    assert tsact_temp_dirs(host.pid) == set()  # swept by the next process's first sandbox
+    assert tsact_temp_dirs(next_host.pid) == set()  # and that one cleaned up after itself
+
+
+def test_the_sweep_takes_only_old_directories_of_dead_processes(tmp_path: Path) -> None:
+    dead = _dead_pid()
+    live = os.getpid()
+    names = {
+        "dead_old": f"tsact-{dead}-abc",
+        "dead_fresh": f"tsact-{dead}-def",
+        "live_old": f"tsact-{live}-ghi",
+        "dead_old_file": f"tsact-{dead}-file",
+        "other_old": "tsactx-1-abc",
+    }
+    for key, name in names.items():
+        path = tmp_path / name
+        if key.endswith("file"):
+            path.write_text("not a directory of ours")
+        else:
+            (path / "inner").mkdir(parents=True)
+        if key != "dead_fresh":
+            _age(str(path))
+
+    removed = sweep_leftovers(str(tmp_path))
+
+    assert removed == [str(tmp_path / names["dead_old"])]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        name for key, name in names.items() if key != "dead_old"
+    )
+
+
+def test_the_sweep_of_a_missing_root_finds_nothing(tmp_path: Path) -> None:
+    assert sweep_leftovers(str(tmp_path / "absent")) == []
