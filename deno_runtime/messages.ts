@@ -10,7 +10,7 @@
 
 /** Settings the host sends in its `start` frame, the first line on the channel. */
 export interface StartParams {
-  /** The wrapped user module as a `data:application/typescript;base64,` URL. */
+  /** The wrapped user module as a `data:` URL: JavaScript, or TypeScript to transpile. */
   module: string;
   /** Largest JSON text of the script's result or of one call's arguments, in bytes. */
   maxResultBytes: number;

@@ -17,11 +17,19 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
+from tsact._scripts.erase import (
+    Erasure,
+    erasures,
+    is_javascript,
+    javascript_text,
+    open_statements,
+)
 from tsact._scripts.fuel import (
     FUEL_PREFIX,
     FUEL_PRELUDE,
     IDENTIFIER_QUERY,
     TS_LANGUAGE,
+    TickSites,
     byte_position,
     fuel_insertions,
     reserved_identifiers,
@@ -40,6 +48,7 @@ name the script cannot spell (``__tsact`` identifiers are refused).
 MAIN_OPEN = "return (async function __tsact_main() {"
 FOOTER = "\n})();\n};\n"
 MODULE_URL_PREFIX = "data:application/typescript;base64,"
+JS_MODULE_URL_PREFIX = "data:application/javascript;base64,"
 SCRIPT_NAME = "script.ts"
 MAX_NESTING = 256
 """Deepest syntax tree accepted. Deno's transpiler overflows its stack on about a thousand
@@ -103,6 +112,8 @@ class PreparedScript:
     """Characters of wrapper code at the start of line 1."""
     last_line: int = 1
     """The user's last line; later lines are the wrapper's."""
+    javascript: bool = False
+    """The module is JavaScript (its types erased): Deno runs it without transpiling."""
 
     def in_wrapper(self, line: int, column: int) -> bool:
         """Whether a generated position is the wrapper's code, not the user's."""
@@ -111,7 +122,8 @@ class PreparedScript:
     @property
     def module_url(self) -> str:
         """The wrapped module as a ``data:`` URL (no file read in the sandbox)."""
-        return MODULE_URL_PREFIX + base64.b64encode(self.module.encode()).decode()
+        prefix = JS_MODULE_URL_PREFIX if self.javascript else MODULE_URL_PREFIX
+        return prefix + base64.b64encode(self.module.encode()).decode()
 
 
 _FORBIDDEN_QUERY = tree_sitter.Query(
@@ -348,15 +360,55 @@ def prepare(
             column,
         )
     vetted = _vet(tree, encoded)
-    insertions = _trailing_expression(tree)
-    if fuel:
-        insertions += [
-            (item.offset, item.text) for item in fuel_insertions(tree, encoded, sites=sites)
-        ]
+    ticks = _ticks(tree, encoded, sites) if fuel else None
+    insertions = _trailing_expression(tree) + (ticks or [])
     insertions.sort(key=lambda item: item[0])  # stable: same-offset insertions keep their order
-    blanked = _blank(encoded, vetted.comments)
+    types = _erasable_types(tree, encoded, vetted.comments, ticks)
+    blanked = _blank(encoded, _union(vetted.comments, types or []))
+    if types:
+        blanked = open_statements(blanked, types)
     session = None if carried is None else _Session(carried, top_level_names(tree))
-    return _wrap(blanked, insertions, _header(fuel, aliases, session))
+    return _wrap(blanked, insertions, _header(fuel, aliases, session), javascript=types is not None)
+
+
+def _ticks(
+    tree: tree_sitter.Tree, encoded: bytes, sites: TickSites | None = None
+) -> list[tuple[int, str]]:
+    return [(item.offset, item.text) for item in fuel_insertions(tree, encoded, sites=sites)]
+
+
+def _erasable_types(
+    tree: tree_sitter.Tree,
+    encoded: bytes,
+    comments: list[tuple[int, int]],
+    ticks: list[tuple[int, str]] | None,
+) -> list[Erasure] | None:
+    """The types to blank for the module to be JavaScript (``erase``), or None to keep
+    TypeScript: when erasure is not safe, or the result does not parse as JavaScript,
+    or (with fuel) the fuel pass would not put every tick where it put them in the
+    TypeScript: what runs is metered exactly as what was read."""
+    types = erasures(tree, encoded, comments)
+    if not types:
+        return types
+    javascript = javascript_text(encoded, types)
+    erased = parse(javascript)
+    if not is_javascript(erased):
+        return None
+    if ticks is not None and _ticks(erased, javascript) != ticks:
+        return None
+    return types
+
+
+def _union(comments: list[tuple[int, int]], types: list[Erasure]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping ranges covering both (a comment may sit inside a type)."""
+    ranges = sorted([*comments, *((erasure.start, erasure.end) for erasure in types)])
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 @dataclass(frozen=True)
@@ -420,7 +472,9 @@ def _blank(source: bytes, ranges: list[tuple[int, int]]) -> bytes:
     return b"".join(pieces)
 
 
-def _wrap(encoded: bytes, insertions: list[tuple[int, str]], header: str) -> PreparedScript:
+def _wrap(
+    encoded: bytes, insertions: list[tuple[int, str]], header: str, *, javascript: bool
+) -> PreparedScript:
     source_map = SourceMap()
     source_map.add(1, 0, len(header))
     pieces = [header]
@@ -447,15 +501,16 @@ def _wrap(encoded: bytes, insertions: list[tuple[int, str]], header: str) -> Pre
         source_map=source_map,
         header_length=len(header),
         last_line=encoded.count(b"\n") + 1,
+        javascript=javascript,
     )
 
 
 _FRAME = re.compile(
     r"^(?P<indent>\s*)at (?:(?P<fn>.+?) \()?"
-    r"(?P<url>data:application/typescript;base64,[A-Za-z0-9+/=.]*):(?P<line>\d{1,9}):(?P<col>\d{1,9})\)?$"
+    r"(?P<url>data:application/(?:type|java)script;base64,[A-Za-z0-9+/=.]*):(?P<line>\d{1,9}):(?P<col>\d{1,9})\)?$"
 )
 _POSITION = re.compile(
-    r"data:application/typescript;base64,[A-Za-z0-9+/=.]*:(?P<line>\d{1,9}):(?P<col>\d{1,9})"
+    r"data:application/(?:type|java)script;base64,[A-Za-z0-9+/=.]*:(?P<line>\d{1,9}):(?P<col>\d{1,9})"
 )
 _WRAPPER_NAMES = {
     "Module.default",
