@@ -114,7 +114,10 @@ async def test_frames_arrive_whole_in_order_then_the_end(
     pair: tuple[FrameChannel, SocketStream],
 ) -> None:
     channel, peer = pair
-    frames = [b"x" * n for n in (0, 1, 70_000, 3, 300_000, 2)]
+    # large frames are handed on in the buffer they gathered in, small ones copied out:
+    # each frame its own letter, so a frame cut at the wrong byte shows
+    sizes = (0, 1, 70_000, 3, 300_000, 2, 1_000_000, 65_536, 65_535, 1)
+    frames = [bytes([65 + n]) * size for n, size in enumerate(sizes)]
 
     async def send_then_close() -> None:
         await peer.send(b"".join(frame + b"\n" for frame in frames) + b"tail-without-newline")

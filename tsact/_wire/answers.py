@@ -42,7 +42,7 @@ class Answer:
             call.error = self.error
             call.error_code = self.error_code
 
-    def encoded(self, call_id: int, tool_name: str) -> tuple[Answer, bytes]:
+    def encoded(self, call_id: int, tool_name: str) -> tuple[Answer, bytearray]:
         """The reply frame, and the answer it carries (an error if the result is not Unicode)."""
         try:
             return self, encode_frame(self._reply(call_id))

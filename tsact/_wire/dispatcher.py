@@ -238,7 +238,7 @@ class ToolDispatcher:
         return await call_on_loop(tool, validated)
 
 
-def _unanswerable(call: ToolCallRecord, exc: Exception) -> tuple[Answer, bytes]:
+def _unanswerable(call: ToolCallRecord, exc: Exception) -> tuple[Answer, bytearray]:
     """The error answer (and its frame) when answering ``call`` itself failed."""
     message = f"{call.name}: the host could not answer: {type(exc).__name__}: {exc}"
     return failed("tool", message).encoded(call.id, call.name)
