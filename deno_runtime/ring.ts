@@ -144,12 +144,25 @@ function copyInto(
   TypedArrayPrototypeSet(target, source, 0);
 }
 
-/** Everything waiting in the ring, copied out (null when it is empty). */
-export function readAll(ring: Ring): Uint8Array | null {
+/**
+ * Everything waiting in the ring, copied out (null when it is empty): into a new
+ * array, or into `scratch` (`RING_BYTES` long, always room enough) as a view of it
+ * that is valid until the next read into the same scratch. Reusing one scratch
+ * spares a reader that is done with each read before the next one (the
+ * supervisor) fresh memory for every byte that crosses.
+ */
+export function readAll(
+  ring: Ring,
+  scratch: Uint8Array | null = null,
+): Uint8Array | null {
   const tail = AtomicsLoad(ring.control, ring.tail);
   const size = (AtomicsLoad(ring.control, ring.head) - tail) | 0;
   if (size === 0) return null;
-  const out = new Uint8ArrayCtor(size);
+  const out = scratch === null ? new Uint8ArrayCtor(size) : new Uint8ArrayCtor(
+    TypedArrayPrototypeGetBuffer(scratch),
+    TypedArrayPrototypeGetByteOffset(scratch),
+    size,
+  );
   const start = tail & MASK;
   const first = MathMin(size, RING_BYTES - start);
   TypedArrayPrototypeSet(

@@ -29,6 +29,19 @@ Deno.test("what is written is read back, in order, across the wrap-around", () =
   assertEquals(readAll(channel.out), null);
 });
 
+Deno.test("a read into a scratch buffer is a view of it, across the wrap-around", () => {
+  const channel = openChannel(createBuffer());
+  const scratch = new Uint8Array(RING_BYTES);
+  writeSome(channel.out, bytes(RING_BYTES - 3, 5), 0);
+  assertEquals(readAll(channel.out, scratch)?.length, RING_BYTES - 3);
+  const wrapped = bytes(40, 6);
+  writeBlocking(channel.out, wrapped);
+  const read = readAll(channel.out, scratch);
+  assertEquals(read?.buffer, scratch.buffer); // no new memory
+  assertEquals(Array.from(read ?? []), Array.from(wrapped));
+  assertEquals(readAll(channel.out, scratch), null);
+});
+
 Deno.test("a full ring takes nothing more until it is read", () => {
   const channel = openChannel(createBuffer());
   const big = bytes(RING_BYTES + 5, 3);

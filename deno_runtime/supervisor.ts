@@ -33,6 +33,7 @@ import {
   pending,
   position,
   readAll,
+  RING_BYTES,
   writeSome,
 } from "./ring.ts";
 
@@ -92,8 +93,10 @@ function revokeAll(): void {
 
 /** Copy the worker's frames to the host until its final frame has left. */
 async function pump(): Promise<void> {
+  // Each copy is written out before the next read, so one buffer serves them all.
+  const scratch = new Uint8Array(RING_BYTES);
   while (true) {
-    const bytes = readAll(channel.out);
+    const bytes = readAll(channel.out, scratch);
     if (bytes !== null) {
       midLine = bytes[bytes.length - 1] !== 10;
       await write(bytes);
