@@ -118,6 +118,14 @@ async def test_imports_and_reserved_names_are_refused_before_running(
     assert record.timings.spawn_ms == 0  # refused before any process started
 
 
+async def test_new_target_is_no_import_meta(sandbox: Sandbox) -> None:
+    """``new.target`` is a meta property too: plain JavaScript, not refused."""
+    assert await result_of(
+        sandbox,
+        "function F(this: unknown) { return new.target === F; }\nreturn [F(), typeof new.target];",
+    ) == [False, "undefined"]
+
+
 async def test_no_state_survives_into_the_next_execution(sandbox: Sandbox) -> None:
     first = await result_of(
         sandbox,

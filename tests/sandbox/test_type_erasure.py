@@ -237,3 +237,15 @@ async def test_an_erased_script_is_metered_where_it_was_read() -> None:
         record = await sandbox.run(source)
     assert record.error is not None
     assert (record.error.kind, record.error.line) == ("fuel", 2)
+
+
+async def test_a_modifier_before_a_line_break_is_a_name_as_typescript_reads_it() -> None:
+    """tsc (and the checker, and the fuel pass) read ``private`` before a line break as a
+    field's name; Deno's transpiler read it as a modifier. The script runs as they read it."""
+    source = (
+        "class A { private\n  foo(): number { return 1; } }\n"
+        "return [new A().foo(), 'private' in new A()];"
+    )
+    assert is_erased(source)
+    (record,) = await run_all([source])
+    assert record.result == [1, True]

@@ -86,6 +86,7 @@ _RESTRICTED = re.compile(
     rb"(?:^|[^\w$])(?:return|throw|yield|break|continue|async|await|get|set|static|accessor)$"
 )
 _SPACE = frozenset(b" \t\r\n\f\v")
+_MODIFIERS = frozenset({b"private", b"public", b"protected", b"override", b"readonly"})
 _NOT_A_BREAK = re.compile(rb"[^\r\n]")
 _BREAK_THEN_BRACKET = re.compile(rb"[\r\n][ \t\r\n\f\v]*\[")
 
@@ -213,13 +214,19 @@ def _keeps_statements(source: bytes, erasure: Erasure) -> bool:
     after = erasure.end
     while after < len(source) and source[after] in _SPACE:
         after += 1
-    if b"\n" not in source[before:after] and b"\r" not in source[before:after]:
+    if source[erasure.start : erasure.end] in _MODIFIERS and _breaks(source, erasure.end, after):
+        return False  # to TypeScript, a modifier before a line break is a member's name
+    if not _breaks(source, before, after):
         return True
     if after < len(source) and (
         not _continues_nothing(source[after]) or source[after : after + 2] == b"=>"
     ):
         return False
     return _RESTRICTED.search(source[max(0, before - 16) : before]) is None
+
+
+def _breaks(source: bytes, start: int, end: int) -> bool:
+    return b"\n" in source[start:end] or b"\r" in source[start:end]
 
 
 def _continues_nothing(first: int) -> bool:

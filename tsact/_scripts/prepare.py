@@ -175,6 +175,9 @@ def _vet(tree: tree_sitter.Tree, source: bytes) -> _Vetted:
     """
     captures = tree_sitter.QueryCursor(_FORBIDDEN_QUERY).captures(tree.root_node)
     comments = captures.pop("comment", [])
+    captures["meta"] = [  # `new.target` is a meta property too, and harmless
+        node for node in captures.get("meta", []) if (node.text or b"").startswith(b"import")
+    ]
     captures.pop("require_name", None)
     found = [(node.start_byte, name) for name, nodes in captures.items() for node in nodes]
     found += [
