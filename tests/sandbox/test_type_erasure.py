@@ -14,7 +14,7 @@ import pytest
 
 import tsact._scripts.prepare as prepare_module
 from tsact import ExecutionRecord, Limits, Sandbox
-from tsact._scripts.prepare import prepare
+from tsact._scripts.prepare import ERASE_MAX_BYTES, prepare
 
 from ..checker import tools as checker_tools
 from ..checker.tools import TOOLS
@@ -136,6 +136,14 @@ def test_erasable_types_make_javascript(source: str) -> None:
 @pytest.mark.parametrize("source", list(KEPT_AS_TYPESCRIPT.values()), ids=list(KEPT_AS_TYPESCRIPT))
 def test_typescript_with_runtime_meaning_or_a_line_break_at_stake_is_kept(source: str) -> None:
     assert not is_erased(source)
+
+
+def test_a_long_script_goes_to_deno_as_typescript() -> None:
+    """Past ERASE_MAX_BYTES, erasing on the host costs more than Deno's transpile."""
+    line = "const total: number = 1 as number;\n"
+    long = "{\n" + line * (ERASE_MAX_BYTES // len(line) + 1) + "}\nreturn 1;"
+    assert not is_erased(long)
+    assert is_erased(line + "return total;")
 
 
 def test_erasure_keeps_every_line_and_column() -> None:

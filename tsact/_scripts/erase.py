@@ -18,10 +18,13 @@ JavaScript with no error, or it is not used either.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 import tree_sitter
+
+from tsact._scripts.fuel import TS_LANGUAGE
 
 ERASED = frozenset(
     {
@@ -58,11 +61,6 @@ RUNTIME_TYPESCRIPT = frozenset(
 )
 """TypeScript that emits code: a script with any of these is transpiled by Deno."""
 
-_MARKERS = frozenset({"?", "!", "readonly"})
-"""Anonymous tokens erased in fields, methods, declarators and parameters."""
-_PARAMETER_PROPERTY = frozenset({"accessibility_modifier", "override_modifier", "readonly", "this"})
-_MEMBER_WITHOUT_VALUE = frozenset({"declare", "abstract"})
-_PARAMETERS = frozenset({"required_parameter", "optional_parameter"})
 _JS_ONLY_CHECK = (
     ERASED
     | ERASED_STATEMENTS
@@ -87,7 +85,8 @@ _RESTRICTED = re.compile(
 )
 _SPACE = frozenset(b" \t\r\n\f\v")
 _MODIFIERS = frozenset({b"private", b"public", b"protected", b"override", b"readonly"})
-_NOT_A_BREAK = re.compile(rb"[^\r\n]")
+SPACES = bytes(byte if byte in (0x0A, 0x0D) else 0x20 for byte in range(256))
+"""A ``bytes.translate`` table: every byte a space but ``\n`` and ``\r``."""
 _BREAK_THEN_BRACKET = re.compile(rb"[\r\n][ \t\r\n\f\v]*\[")
 
 
@@ -128,11 +127,17 @@ def erasures(
 
 
 def blank_ascii(source: bytes, ranges: list[tuple[int, int]]) -> bytes:
-    """``source`` with every byte in ``ranges`` a space, except line breaks (offsets kept)."""
-    out = bytearray(source)
-    for start, end in ranges:
-        out[start:end] = _NOT_A_BREAK.sub(b" ", source[start:end])
-    return bytes(out)
+    """``source`` with every byte in ``ranges`` a space, except line breaks (byte offsets
+    kept; a column after a multi-byte character in a range moves, so this text is only
+    for parsing). ``ranges`` must not overlap."""
+    pieces: list[bytes] = []
+    last = 0
+    for start, end in sorted(ranges):
+        pieces.append(source[last:start])
+        pieces.append(source[start:end].translate(SPACES))
+        last = end
+    pieces.append(source[last:])
+    return b"".join(pieces)
 
 
 def javascript_text(source: bytes, found: list[Erasure]) -> bytes:
@@ -151,51 +156,59 @@ def open_statements(blanked: bytes, found: list[Erasure]) -> bytes:
 
 
 def _collect(root: tree_sitter.Node, found: list[Erasure]) -> None:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        kind = node.type
-        if kind in RUNTIME_TYPESCRIPT:
-            raise _NotErasable(kind)
-        if kind in ERASED:
+    """Every erasure, outermost first: found by queries in C (a walk of every node in
+    Python cost 14 ms on a 60 KB script), then whatever lies inside an erased type or
+    statement dropped, as it goes with it."""
+    captures = tree_sitter.QueryCursor(_QUERY).captures(root)
+    whole = [
+        Erasure(node.start_byte, node.end_byte, statement=name != "type")
+        for name in ("type", "statement", "member")
+        for node in captures.get(name, ())
+    ]
+    whole += [  # `as T`, `satisfies T`: from the end of the value to the end of the type
+        Erasure(node.children[0].end_byte, node.end_byte) for node in captures.get("cast", ())
+    ]
+    whole.sort(key=lambda erasure: (erasure.start, -erasure.end))
+    outer: list[Erasure] = []
+    for erasure in whole:
+        if not outer or erasure.start >= outer[-1].end:
+            outer.append(erasure)
+    starts = [erasure.start for erasure in outer]
+
+    def inside(node: tree_sitter.Node) -> bool:
+        index = bisect.bisect_right(starts, node.start_byte) - 1
+        return index >= 0 and node.end_byte <= outer[index].end
+
+    for node in captures.get("runtime", ()):
+        if not inside(node):
+            raise _NotErasable(node.type)
+    found.extend(outer)
+    for node in captures.get("mark", ()):
+        if not inside(node):
             found.append(Erasure(node.start_byte, node.end_byte))
-            continue
-        if kind in ERASED_STATEMENTS:
-            found.append(Erasure(node.start_byte, node.end_byte, statement=True))
-            continue
-        children = node.children
-        if kind == "public_field_definition" and any(
-            child.type in _MEMBER_WITHOUT_VALUE for child in children
-        ):
-            found.append(Erasure(node.start_byte, node.end_byte, statement=True))
-            continue
-        if kind in _PARAMETERS and _is_parameter_property_or_this(node):
-            raise _NotErasable(kind)
-        if kind in ("as_expression", "satisfies_expression"):
-            value = children[0]
-            found.append(Erasure(value.end_byte, node.end_byte))
-            stack.append(value)
-            continue
-        if kind == "non_null_expression":
-            found.append(Erasure(children[-1].start_byte, children[-1].end_byte))
-        elif kind == "abstract_class_declaration":
-            found.append(Erasure(children[0].start_byte, children[0].end_byte))
-        elif kind in (
-            "public_field_definition",
-            "method_definition",
-            "variable_declarator",
-            "optional_parameter",
-        ):
-            found.extend(
-                Erasure(child.start_byte, child.end_byte)
-                for child in children
-                if not child.is_named and child.type in _MARKERS
-            )
-        stack.extend(child for child in children if child.is_named)
 
 
-def _is_parameter_property_or_this(node: tree_sitter.Node) -> bool:
-    return any(child.type in _PARAMETER_PROPERTY for child in node.children)
+_QUERY = tree_sitter.Query(
+    TS_LANGUAGE,
+    " ".join(f"({kind}) @type" for kind in sorted(ERASED))
+    + " "
+    + " ".join(f"({kind}) @statement" for kind in sorted(ERASED_STATEMENTS))
+    + " "
+    + " ".join(f"({kind}) @runtime" for kind in sorted(RUNTIME_TYPESCRIPT))
+    + """
+    (public_field_definition "declare") @member
+    (public_field_definition "abstract") @member
+    (required_parameter [(accessibility_modifier) (override_modifier) "readonly" (this)]) @runtime
+    (optional_parameter [(accessibility_modifier) (override_modifier) "readonly" (this)]) @runtime
+    [(as_expression) (satisfies_expression)] @cast
+    (non_null_expression "!" @mark)
+    (abstract_class_declaration "abstract" @mark)
+    (public_field_definition ["?" "!" "readonly"] @mark)
+    (method_definition "?" @mark)
+    (variable_declarator "!" @mark)
+    (optional_parameter "?" @mark)
+    """,
+)
 
 
 def _keeps_statements(source: bytes, erasure: Erasure) -> bool:
@@ -237,12 +250,9 @@ def is_javascript(tree: tree_sitter.Tree) -> bool:
     """Whether a parsed text is plain JavaScript: no error, no TypeScript-only node."""
     if tree.root_node.has_error:
         return False
-    cursor = tree.walk()
-    while True:
-        if cursor.node is not None and cursor.node.type in _JS_ONLY_CHECK:
-            return False
-        if cursor.goto_first_child():
-            continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return True
+    return not tree_sitter.QueryCursor(_TYPESCRIPT_ONLY).captures(tree.root_node)
+
+
+_TYPESCRIPT_ONLY = tree_sitter.Query(
+    TS_LANGUAGE, "[" + " ".join(f"({kind})" for kind in sorted(_JS_ONLY_CHECK)) + "] @ts"
+)
