@@ -22,7 +22,7 @@ from tests.cli.helpers import (
     invoke,
     scripted_server_module,
 )
-from tests.leaks import tsact_temp_dirs
+from tests.leaks import child_pids, tsact_temp_dirs
 from tsact.cli import app
 
 from .conftest import PYTHON, WEATHER
@@ -70,6 +70,15 @@ def test_a_bad_mcp_command_is_one_clear_error() -> None:
     assert unbalanced.exit_code == 2
 
 
+def _serve_pid() -> int:
+    """The ``tsact mcp serve`` process this test process started (the newest one)."""
+    found = [
+        pid for pid in child_pids() if b"mcp\x00serve" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    assert found, "no tsact mcp serve process"
+    return max(found)
+
+
 def serve_parameters(*args: str) -> StdioServerParameters:
     return StdioServerParameters(
         command=PYTHON,
@@ -84,8 +93,8 @@ async def test_serve_over_stdio() -> None:
     parameters = serve_parameters(
         "--tools", MATH_TOOLS, "--mcp", WEATHER_CMD, "--timeout", "3", "--fuel", "1000000"
     )
-    before = tsact_temp_dirs(any_process=True)
     async with Client(parameters) as client:
+        server = _serve_pid()
         (tool,) = (await client.list_tools()).tools
         assert tool.name == "execute_typescript"
         assert tool.description is not None
@@ -122,7 +131,7 @@ async def test_serve_over_stdio() -> None:
         after = await client.call_tool("execute_typescript", {"code": "return 1 + 1;"})
         assert after.structured_content == {"status": "ok", "result": 2, "error": None}
     # the client hung up: the server removed its sandboxes' (and checker's) directories
-    assert tsact_temp_dirs(any_process=True) - before == set()
+    assert tsact_temp_dirs(server) == set()
 
 
 @pytest.mark.anyio
