@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import shutil
+import socket
 import time
 import uuid
 from collections.abc import Callable, Coroutine
@@ -21,6 +23,7 @@ from typing import Any, Protocol
 
 import anyio
 import anyio.abc
+from anyio.abc import SocketAttribute
 
 from tsact._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
 from tsact._execution.process import apply_rlimits, kill_group, pump, spawn, watch_memory
@@ -311,6 +314,8 @@ async def _supervise(
     Each racer ends only by concluding (or by an exception, which propagates), so
     the execution has an outcome whenever this returns.
     """
+    if _connection_waiting(listener):  # a booted spare: the start frame leaves at once
+        await _open(execution, script, listener)
     async with anyio.create_task_group() as output:
         output.start_soon(pump, process.stdout, execution.stdout)
         output.start_soon(pump, process.stderr, execution.stderr)
@@ -372,11 +377,9 @@ async def _session(
     race: anyio.abc.TaskGroup,
 ) -> None:
     limits = execution.settings.limits
-    stream = await listener.accept()
-    channel = FrameChannel(
-        stream, max_frame_bytes=max_frame_bytes(limits, session=execution.session is not None)
-    )
-    execution.channel = channel
+    channel = execution.channel
+    if channel is None:  # not opened before the race: the sandbox was still booting
+        channel = await _open(execution, script, listener)
     execution.dispatcher = ToolDispatcher(
         execution.settings.toolbox,
         channel,
@@ -387,26 +390,7 @@ async def _session(
         budget=execution.tool_data,
     )
     execution.dispatcher.start(race)
-    start = StartFrame(
-        params=StartParams(
-            module=script.module_url,
-            max_result_bytes=limits.max_result_bytes,
-            line_cap=line_cap(limits.max_output_bytes),
-            error_cap=error_cap(limits),
-            cut_marker=CUT_MARKER,
-            max_json_depth=MAX_JSON_DEPTH,
-            fuel=limits.fuel,
-            fuel_per_tool_call=limits.fuel_per_tool_call,
-            tools=execution.settings.toolbox.names,
-            session=None
-            if execution.session is None
-            else SessionStart(
-                carried=execution.session.carried_json(), max_state_bytes=limits.max_state_bytes
-            ),
-        )
-    )
     try:
-        await channel.send(encode_frame(start))
         while execution.outcome is None:
             try:
                 line = await channel.receive()
@@ -455,6 +439,45 @@ async def _session(
                 execution.timings.started_ms = execution.now_ms()
     finally:
         execution.stream_closed.set()
+
+
+def _connection_waiting(listener: anyio.abc.SocketListener) -> bool:
+    """Whether the sandbox has connected already, so that accepting cannot wait."""
+    raw: socket.socket = listener.extra(SocketAttribute.raw_socket)
+    readable, _, _ = select.select([raw], [], [], 0)
+    return bool(readable)
+
+
+async def _open(
+    execution: _Execution, script: PreparedScript, listener: anyio.abc.SocketListener
+) -> FrameChannel:
+    """Accept the sandbox's connection and send the start frame: the script and limits."""
+    limits = execution.settings.limits
+    stream = await listener.accept()
+    channel = FrameChannel(
+        stream, max_frame_bytes=max_frame_bytes(limits, session=execution.session is not None)
+    )
+    execution.channel = channel
+    start = StartFrame(
+        params=StartParams(
+            module=script.module_url,
+            max_result_bytes=limits.max_result_bytes,
+            line_cap=line_cap(limits.max_output_bytes),
+            error_cap=error_cap(limits),
+            cut_marker=CUT_MARKER,
+            max_json_depth=MAX_JSON_DEPTH,
+            fuel=limits.fuel,
+            fuel_per_tool_call=limits.fuel_per_tool_call,
+            tools=execution.settings.toolbox.names,
+            session=None
+            if execution.session is None
+            else SessionStart(
+                carried=execution.session.carried_json(), max_state_bytes=limits.max_state_bytes
+            ),
+        )
+    )
+    await channel.send(encode_frame(start))
+    return channel
 
 
 def _finish(execution: _Execution, script: PreparedScript, frame: FinalFrame) -> None:
