@@ -1,19 +1,20 @@
 """Type erasure: the script as JavaScript, with its types turned into whitespace.
 
-Deno transpiles a TypeScript module before it runs it; for a short script in a fresh
-process that costs about 0.8 ms of a 4-5 ms prewarmed run (measured in a Worker: a
-``data:`` module imports in ~1.3 ms as TypeScript, ~0.5 ms as JavaScript). Most of what
-a model writes is JavaScript plus erasable types: annotations, generics, ``as``,
-``satisfies``, ``!``, interfaces and type aliases. Those are blanked out here, one
-character for one character (``prepare._blank``), so every line and column stays where
-the user wrote it and error positions need no map.
+Deno transpiles a TypeScript module before it runs it: imported in a Worker, a 0.4 KB
+module takes ~1.4 ms as TypeScript and ~0.7 ms as JavaScript, a 1.9 KB one ~2.1 and
+~1.0 ms. Most of what a model writes is JavaScript plus erasable types: annotations,
+generics, ``as``, ``satisfies``, ``!``, interfaces and type aliases. Those are blanked
+out here, one character for one character (``prepare._blank``), so every line and
+column stays where the user wrote it and error positions need no map. ``prepare``
+erases scripts up to ``ERASE_MAX_BYTES``, where that costs less than the transpile.
 
 Erasure is all or nothing and errs towards TypeScript: a script with syntax that has a
 runtime meaning (``enum``, ``namespace``, parameter properties, decorators, ``this``
 parameters), or whose erasure could change how JavaScript splits statements (a line
 break where a type was, before a token that could continue the expression), is sent as
-TypeScript and transpiled by Deno as before. The result is parsed again and must be
-JavaScript with no error, or it is not used either.
+TypeScript and transpiled by Deno as before. ``prepare`` parses the result again: it
+must be JavaScript with no error, and the fuel pass must find every tick where it found
+it in the TypeScript, or the result is not used either.
 """
 
 from __future__ import annotations
