@@ -19,13 +19,18 @@ sys.path.insert(0, str(REPO / "tests" / "agent"))
 from fake_openai import FakeOpenAI, Reply, code, slow
 
 
-def _start(*args: str) -> subprocess.Popen[bytes]:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a shell starts a background job
+
+
+def _start(*args: str, sigint_ignored: bool = False) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "tsact.cli", "run", "Go.", "--no-typecheck", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=cli_env(),
         cwd=REPO,
+        preexec_fn=_ignore_sigint if sigint_ignored else None,
     )
 
 
@@ -37,9 +42,13 @@ def _interrupt(
     return process.returncode, out.decode(), err.decode()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize(
+    ("signum", "sigint_ignored"),
+    [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGTERM, True)],
+    ids=["ctrl-c", "sigterm", "sigterm-in-a-background-job"],
+)
 def test_ctrl_c_while_waiting_for_the_model_saves_the_finished_steps(
-    tmp_path: Path, signum: signal.Signals
+    tmp_path: Path, signum: signal.Signals, sigint_ignored: bool
 ) -> None:
     asked = threading.Event()
 
@@ -49,7 +58,15 @@ def test_ctrl_c_while_waiting_for_the_model_saves_the_finished_steps(
 
     saved = tmp_path / "run.json"
     with FakeOpenAI([code("console.log('step one'); return 1;")], responder=second_request) as fake:
-        process = _start("--tools", MATH_TOOLS, "--base-url", fake.url, "--save", str(saved))
+        process = _start(
+            "--tools",
+            MATH_TOOLS,
+            "--base-url",
+            fake.url,
+            "--save",
+            str(saved),
+            sigint_ignored=sigint_ignored,
+        )
         assert asked.wait(60), "the second model request never came"
         status, out, err = _interrupt(process, signum)
     assert status == 130, err
@@ -110,3 +127,17 @@ def test_ctrl_c_while_a_script_runs_keeps_what_it_did(tmp_path: Path) -> None:
     ]
     assert "Interrupted." in err
     assert tsact_temp_dirs(process.pid) == set()
+
+
+def test_a_sigterm_handler_set_by_someone_else_is_left_alone() -> None:
+    from tsact.cli import stop_gracefully_on_sigterm
+
+    def theirs(signum: int, frame: object) -> None:
+        pass
+
+    before = signal.signal(signal.SIGTERM, theirs)
+    try:
+        stop_gracefully_on_sigterm()
+        assert signal.getsignal(signal.SIGTERM) is theirs
+    finally:
+        signal.signal(signal.SIGTERM, before)
