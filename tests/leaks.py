@@ -8,11 +8,12 @@ import tempfile
 from pathlib import Path
 
 from tsact._deno import cache_root
+from tsact._tempdirs import prefix
 
 
-def child_pids() -> set[int]:
-    """Live (or zombie) processes whose parent is this test process."""
-    me = os.getpid()
+def child_pids(parent: int | None = None) -> set[int]:
+    """Live (or zombie) processes whose parent is ``parent`` (this test process)."""
+    me = os.getpid() if parent is None else parent
     children: set[int] = set()
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -31,10 +32,10 @@ def tsact_temp_dirs(pid: int | None = None, *, any_process: bool = False) -> set
     """Temp directories the executions of process ``pid`` (this one by default; every
     process with ``any_process``) create (``tsact-<pid>-*``), in both roots: sandbox
     workdirs and private DENO_DIRs."""
-    prefix = "tsact-" if any_process else f"tsact-{os.getpid() if pid is None else pid}-"
+    start = "tsact-" if any_process else prefix(os.getpid() if pid is None else pid)
     found: set[str] = set()
     for root in {tempfile.gettempdir(), cache_root()}:
-        found |= {f"{root}/{name}" for name in os.listdir(root) if name.startswith(prefix)}
+        found |= {f"{root}/{name}" for name in os.listdir(root) if name.startswith(start)}
     return found
 
 

@@ -36,8 +36,12 @@ def private_temp_dir(root: str | None = None, *, kind: str = "") -> Path:
         _swept.add(directory)
     if first:
         sweep_leftovers(directory)
-    prefix = f"tsact-{os.getpid()}-{kind + '-' if kind else ''}"
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=directory))
+    return Path(tempfile.mkdtemp(prefix=prefix(os.getpid(), kind), dir=directory))
+
+
+def prefix(pid: int, kind: str = "") -> str:
+    """The start of the name of every private directory process ``pid`` makes."""
+    return f"tsact-{pid}-{kind + '-' if kind else ''}"
 
 
 def sweep_leftovers(root: str, *, now: float | None = None) -> list[str]:

@@ -15,7 +15,7 @@ import pytest
 
 from tsact._tempdirs import STALE_AFTER_S, sweep_leftovers
 
-from ..leaks import tsact_temp_dirs
+from ..leaks import child_pids, tsact_temp_dirs
 
 HOST = """
 import asyncio, sys
@@ -41,19 +41,6 @@ def _host(source: str, typecheck: bool = False) -> subprocess.Popen[str]:
     )
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
-
-
 def _dead_pid() -> int:
     process = subprocess.Popen(["true"])
     process.wait()
@@ -72,7 +59,7 @@ def test_deno_exits_when_its_host_is_killed_and_the_next_process_sweeps_up(
     host = _host("console.log('up'); while (true) {}", typecheck)
     assert host.stdout is not None
     assert host.stdout.readline().strip() == "up"
-    sandboxes = _children(host.pid)
+    sandboxes = child_pids(host.pid)
     assert len(sandboxes) == (2 if typecheck else 1), "the sandbox (and checker) processes"
     pidfds = [os.pidfd_open(pid) for pid in sandboxes]
     try:
@@ -134,3 +121,13 @@ def test_the_sweep_takes_only_old_directories_of_dead_processes(tmp_path: Path) 
 
 def test_the_sweep_of_a_missing_root_finds_nothing(tmp_path: Path) -> None:
     assert sweep_leftovers(str(tmp_path / "absent")) == []
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="making a directory another user owns needs root")
+def test_the_sweep_leaves_another_users_directories(tmp_path: Path) -> None:
+    theirs = tmp_path / f"tsact-{_dead_pid()}-abc"
+    theirs.mkdir()
+    os.chown(theirs, 12345, 12345)
+    _age(str(theirs))
+    assert sweep_leftovers(str(tmp_path)) == []
+    assert theirs.is_dir()
