@@ -64,6 +64,12 @@ FUEL_HELP = (
     "function call; 0 turns metering off."
 )
 FuelOption = Annotated[int, typer.Option("--fuel", metavar="N", min=0, help=FUEL_HELP)]
+TimeoutOption = Annotated[
+    float, typer.Option("--timeout", metavar="S", help="Wall-clock limit per script, in seconds.")
+]
+MemoryOption = Annotated[
+    int, typer.Option("--memory", metavar="MB", help="Memory limit per script, in MB.")
+]
 MODEL_TIMEOUT = 180.0
 """Agent's DEFAULT_MODEL_TIMEOUT (a test checks they agree; the agent imports openai,
 which this module must not)."""
@@ -98,14 +104,8 @@ def exec_command(
     ],
     tools: ToolsOption = [],  # noqa: B006 (typer reads the default; it is never mutated)
     mcp: McpOption = [],  # noqa: B006
-    timeout: Annotated[
-        float,
-        typer.Option("--timeout", metavar="S", help="Wall-clock limit in seconds."),
-    ] = DEFAULT_LIMITS.timeout_s,
-    memory: Annotated[
-        int,
-        typer.Option("--memory", metavar="MB", help="Memory limit in MB."),
-    ] = DEFAULT_LIMITS.memory_mb,
+    timeout: TimeoutOption = DEFAULT_LIMITS.timeout_s,
+    memory: MemoryOption = DEFAULT_LIMITS.memory_mb,
     fuel: FuelOption = DEFAULT_LIMITS.fuel or 0,
     typecheck: Annotated[
         bool,
@@ -170,12 +170,8 @@ def run_command(
             "(for models without tool calling).",
         ),
     ] = "tools",
-    timeout: Annotated[
-        float, typer.Option("--timeout", metavar="S", help="Wall-clock limit per script.")
-    ] = DEFAULT_LIMITS.timeout_s,
-    memory: Annotated[
-        int, typer.Option("--memory", metavar="MB", help="Memory limit per script in MB.")
-    ] = DEFAULT_LIMITS.memory_mb,
+    timeout: TimeoutOption = DEFAULT_LIMITS.timeout_s,
+    memory: MemoryOption = DEFAULT_LIMITS.memory_mb,
     fuel: FuelOption = DEFAULT_LIMITS.fuel or 0,
     model_timeout: Annotated[
         float,
@@ -377,12 +373,8 @@ def mcp_serve_command(
             help="Serve streamable HTTP at http://HOST:PORT/mcp instead of stdio (port 0: any).",
         ),
     ] = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", metavar="S", help="Wall-clock limit per script.")
-    ] = DEFAULT_LIMITS.timeout_s,
-    memory: Annotated[
-        int, typer.Option("--memory", metavar="MB", help="Memory limit per script in MB.")
-    ] = DEFAULT_LIMITS.memory_mb,
+    timeout: TimeoutOption = DEFAULT_LIMITS.timeout_s,
+    memory: MemoryOption = DEFAULT_LIMITS.memory_mb,
     fuel: FuelOption = DEFAULT_LIMITS.fuel or 0,
     typecheck: Annotated[
         bool,

@@ -19,11 +19,10 @@ from tsact._records.text import diagnostic_line
 
 from .errors import InputError
 from .inputs import read_script
-from .mcp_servers import mcp_tools
+from .mcp_servers import command_tools
 from .output import stdout_console, untrusted, write_plain
 from .render import plural, source_view
 from .sandboxes import make_sandbox
-from .tools_file import load_tools
 
 
 def check_script(
@@ -51,9 +50,8 @@ def check_scripts(
     ``{"file", "diagnostics"}`` objects, in the order given.
     """
     sources = [read_script(script) for script in scripts]
-    local = load_tools(tools)
-    with mcp_tools(mcp) as remote:
-        sandbox = make_sandbox([*local, *remote])
+    with command_tools(tools, mcp, as_json=as_json) as every_tool:
+        sandbox = make_sandbox(every_tool)
 
     async def check_all() -> list[list[Diagnostic]]:
         return [await sandbox.check(source, include_notes=True) for source in sources]

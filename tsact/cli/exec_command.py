@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 from tsact import ExecutionRecord, Limits, Tool
-from tsact._tools.prints import stdout_kept_for_data
 
 from .inputs import read_script
-from .mcp_servers import mcp_tools
+from .mcp_servers import command_tools
 from .output import stderr_console, stdout_console, write_plain
 from .progress import ExecutionProgress
 from .render import show_record
 from .sandboxes import build_limits, make_sandbox
-from .tools_file import load_tools
 
 
 def exec_script(
@@ -35,12 +32,8 @@ def exec_script(
     """
     source = read_script(script)
     limits = build_limits(timeout_s=timeout_s, memory_mb=memory_mb, fuel=fuel)
-    local = load_tools(tools)
-    with contextlib.ExitStack() as stack:
-        if as_json:  # what tools print goes to stderr: stdout holds the record alone
-            stack.enter_context(stdout_kept_for_data())
-        remote = stack.enter_context(mcp_tools(mcp))
-        return _exec(source, script, [*local, *remote], limits, typecheck, as_json)
+    with command_tools(tools, mcp, as_json=as_json) as every_tool:
+        return _exec(source, script, every_tool, limits, typecheck, as_json)
 
 
 def _exec(

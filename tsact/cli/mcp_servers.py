@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from tsact import Tool, ToolDefinitionError
+from tsact._tools.prints import stdout_kept_for_data
 
 from .errors import InputError
 
@@ -86,3 +87,21 @@ async def async_mcp_tools(commands: Sequence[str]) -> AsyncIterator[list[Tool]]:
                 raise _failed(exc) from None
             tools.extend(server.tools)
         yield tools
+
+
+@contextlib.contextmanager
+def command_tools(
+    tools: Sequence[str], mcp: Sequence[str], *, as_json: bool
+) -> Iterator[list[Tool]]:
+    """Every ``--tools`` tool, then every ``--mcp`` server's, for as long as the block runs.
+
+    With ``as_json`` what tools (and servers starting) print goes to stderr, so that
+    stdout holds the JSON alone. ``--tools`` load first: a bad one starts no server.
+    """
+    from .tools_file import load_tools
+
+    local = load_tools(tools)
+    with contextlib.ExitStack() as stack:
+        if as_json:
+            stack.enter_context(stdout_kept_for_data())
+        yield [*local, *stack.enter_context(mcp_tools(mcp))]

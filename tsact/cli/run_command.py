@@ -11,7 +11,6 @@ exit status 130, as for any program stopped by SIGINT.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 from pathlib import Path
@@ -22,16 +21,14 @@ from rich.console import Console
 from rich.text import Text
 
 from tsact import DenoNotFound, Limits, Tool, ToolDefinitionError
-from tsact._tools.prints import stdout_kept_for_data
 from tsact.agent._agent import DEFAULT_MODEL_TIMEOUT
 
 from .errors import InputError
-from .mcp_servers import mcp_tools
+from .mcp_servers import command_tools
 from .output import stderr_console, stdout_console, write_plain
 from .render import headline
 from .render_run import run_headline, show_outcome, show_run
 from .sandboxes import build_limits
-from .tools_file import load_tools
 
 if TYPE_CHECKING:
     from tsact.agent import Agent, AgentEventHandler, AgentRun
@@ -77,14 +74,10 @@ def run_task(
         )
     save_path = _save_path(save)
     limits = build_limits(timeout_s=timeout_s, memory_mb=memory_mb, fuel=fuel)
-    local = load_tools(tools)
-    with contextlib.ExitStack() as stack:
-        if as_json:  # what tools print goes to stderr: stdout holds the run alone
-            stack.enter_context(stdout_kept_for_data())
-        remote = stack.enter_context(mcp_tools(mcp))
+    with command_tools(tools, mcp, as_json=as_json) as every_tool:
         return _run(
             task,
-            [*local, *remote],
+            every_tool,
             model=model,
             base_url=base_url,
             max_steps=max_steps,

@@ -9,17 +9,15 @@ from typegen import SchemaError, is_identifier, sanitize_type_name, schema_to_ty
 
 from .errors import InputError
 from .inputs import read_json
-from .mcp_servers import mcp_tools
+from .mcp_servers import command_tools
 from .output import write_plain
 from .sandboxes import make_sandbox
-from .tools_file import load_tools
 
 
 def print_types(tools: list[str], mcp: list[str] = []) -> None:  # noqa: B006
     """Print the declarations of the tools named by ``--tools`` and ``--mcp``."""
-    local = load_tools(tools)
-    with mcp_tools(mcp) as remote:
-        sandbox = make_sandbox([*local, *remote])
+    with command_tools(tools, mcp, as_json=False) as every_tool:
+        sandbox = make_sandbox(every_tool)
         write_plain(sandbox.declarations())
 
 
