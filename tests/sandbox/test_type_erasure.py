@@ -257,3 +257,40 @@ async def test_a_modifier_before_a_line_break_is_a_name_as_typescript_reads_it()
     assert is_erased(source)
     (record,) = await run_all([source])
     assert record.result == [1, True]
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        (
+            "class Spin {\n  private readonly n: number = (<() => 0>(() => { for (;;); }))();\n}\n"
+            "new Spin();",
+            2,
+        ),
+        (
+            "class A {\n  get v(): number { let k = 0; while (true) k = (k + 1) as number; }\n}\n"
+            "return new A().v!;",
+            2,
+        ),
+        ("function spin<T>(x: T): T {\n  do { x = <T>x; } while (true);\n}\nspin<number>(1);", 2),
+    ],
+    ids=["field-initialiser", "getter", "generic-with-assertion"],
+)
+async def test_loops_among_erased_types_are_metered(source: str, line: int) -> None:
+    assert is_erased(source)
+    async with Sandbox(TOOLS, limits=Limits(fuel=100_000, timeout_s=20)) as sandbox:
+        record = await sandbox.run(source)
+    assert record.error is not None
+    assert (record.error.kind, record.error.line) == ("fuel", line)
+
+
+def test_erasure_that_would_move_a_fuel_tick_is_not_used() -> None:
+    """A field's value ends at `as number` in the TypeScript and before it in the
+    JavaScript, so the tick around it would move: metered scripts keep TypeScript."""
+    source = "class K {\n  n: number = [1].length as number;\n}\nreturn new K().n;"
+    assert not prepare(source, max_source_bytes=1 << 20, fuel=True).javascript
+    assert prepare(source, max_source_bytes=1 << 20, fuel=False).javascript
+
+
+def test_a_decorated_class_goes_to_deno_as_typescript() -> None:
+    assert not is_erased("function seal(c: unknown) {}\n@seal\nclass A {}\nreturn 1;")

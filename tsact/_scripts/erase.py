@@ -119,7 +119,7 @@ def erasures(
     if not found:
         return found
     found.sort(key=lambda erasure: erasure.start)
-    plain = blank_ascii(source, [(start, end) for start, end in comments])
+    plain = blank_ascii(source, comments)
     if not all(_keeps_statements(plain, erasure) for erasure in found):
         return None
     if any(_BREAK_THEN_BRACKET.search(plain, erasure.start, erasure.end) for erasure in found):
