@@ -51,7 +51,7 @@ def checker() -> Iterator[TypeChecker]:
 def test_the_checker_itself_refuses_a_script_that_leaves_its_function(
     checker: TypeChecker, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
-    monkeypatch.setattr(_checker, "prepare", lambda *args, **kwargs: None)  # no first wall
+    monkeypatch.setattr(_checker, "vet", lambda *args, **kwargs: None)  # no first wall
     source = ATTACKS[name]
     verdict = checker.check(Sandbox(TOOLS).declarations(), source)
     assert verdict.blocking, f"{name}: the checker let it through"
@@ -63,7 +63,7 @@ def test_the_checker_itself_refuses_a_script_that_leaves_its_function(
 def test_closing_the_function_is_named_for_what_it_is(
     checker: TypeChecker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_checker, "prepare", lambda *args, **kwargs: None)
+    monkeypatch.setattr(_checker, "vet", lambda *args, **kwargs: None)
     verdict = checker.check(Sandbox(TOOLS).declarations(), ATTACKS["silenced end"])
     [diagnostic] = verdict.blocking
     assert diagnostic.message.startswith("the script closes the function it runs in")

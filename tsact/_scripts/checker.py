@@ -58,7 +58,7 @@ from tsact._scripts.policy import (
     classify,
     declared,
 )
-from tsact._scripts.prepare import prepare
+from tsact._scripts.prepare import vet
 from tsact._tempdirs import private_temp_dir
 
 WRAPPER_HEAD = "async function __tsact_main() {"
@@ -184,7 +184,7 @@ class TypeChecker:
         Blocking: call it from a worker thread in async code. A server that died since
         the last check is restarted and the check retried once; ``close`` is not undone.
         """
-        prepare(source, max_source_bytes=max_source_bytes, fuel=False)
+        vet(source, max_source_bytes=max_source_bytes)
         marker = secrets.token_hex(6)
         forms = declared(declarations)
         text, offset = checker_document(forms.checked, source, marker)

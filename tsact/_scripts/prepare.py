@@ -163,13 +163,17 @@ _OPAQUE_KINDS = frozenset(
 
 
 @dataclass(frozen=True)
-class _Vetted:
-    """What vetting found that the module needs: the comments to blank out."""
+class Vetted:
+    """A script ``vet`` accepted: its UTF-8, its parse, where its fuel ticks go, and
+    the comments to blank out of the module."""
 
+    encoded: bytes
+    tree: tree_sitter.Tree
+    sites: TickSites
     comments: list[tuple[int, int]]
 
 
-def _vet(tree: tree_sitter.Tree, source: bytes) -> _Vetted:
+def _refused_forms(tree: tree_sitter.Tree, source: bytes) -> list[tuple[int, int]]:
     r"""Refuse every import form and every source that Deno and tree-sitter could read apart.
 
     Imports of any kind (static, ``import()`` including ``typeof import()`` in types,
@@ -178,7 +182,7 @@ def _vet(tree: tree_sitter.Tree, source: bytes) -> _Vetted:
     read the program Deno runs: HTML-like comments (``<!--`` and ``-->``, comments to Deno,
     operators or nothing to tree-sitter) and escaped identifiers (``\u0069mport`` is a
     keyword to Deno's transpiler) are refused, and comments are blanked out of the module,
-    so code that tree-sitter takes for a comment never runs.
+    so code that tree-sitter takes for a comment never runs: their ranges are returned.
     """
     captures = tree_sitter.QueryCursor(_FORBIDDEN_QUERY).captures(tree.root_node)
     comments = captures.pop("comment", [])
@@ -204,7 +208,7 @@ def _vet(tree: tree_sitter.Tree, source: bytes) -> _Vetted:
         at, name = min(found)
         line, column = byte_position(source, at)  # UTF-16 columns, as V8 counts
         raise ScriptRejected("syntax", _FORBIDDEN[name], line, column)
-    return _Vetted([(node.start_byte, node.end_byte) for node in comments])
+    return [(node.start_byte, node.end_byte) for node in comments]
 
 
 def _html_openers(tree: tree_sitter.Tree, source: bytes) -> list[int]:
@@ -325,22 +329,10 @@ def _pattern_names(node: tree_sitter.Node, names: list[str]) -> None:
         _pattern_names(child, names)
 
 
-def prepare(
-    source: str,
-    *,
-    max_source_bytes: int,
-    fuel: bool,
-    aliases: tuple[ToolAlias, ...] = (),
-    carried: tuple[str, ...] | None = None,
-) -> PreparedScript:
-    """Check, instrument and wrap a script, or raise ``ScriptRejected`` (``syntax``/``limit``).
-
-    With ``fuel``, every loop iteration, function entry and default value is metered
-    (``fuel``). ``carried`` (in a session: the names carried in, possibly none) declares
-    those names around the script and hands the runtime a reader for each of them and
-    for every name the script declares at its top level. The type checker calls this
-    too, so both refuse the same scripts.
-    """
+def vet(source: str, *, max_source_bytes: int) -> Vetted:
+    """Refuse a script that cannot run as given (``ScriptRejected``: ``syntax``/``limit``),
+    else its parse. The type checker calls this before checking, and ``prepare`` before
+    preparing, so both refuse the same scripts."""
     encoded = source.encode("utf-8")
     if len(encoded) > max_source_bytes:
         raise ScriptRejected(
@@ -369,8 +361,27 @@ def prepare(
             line,
             column,
         )
-    vetted = _vet(tree, encoded)
-    ticks = _ticks(tree, encoded, sites) if fuel else None
+    return Vetted(encoded, tree, sites, _refused_forms(tree, encoded))
+
+
+def prepare(
+    source: str,
+    *,
+    max_source_bytes: int,
+    fuel: bool,
+    aliases: tuple[ToolAlias, ...] = (),
+    carried: tuple[str, ...] | None = None,
+) -> PreparedScript:
+    """Check (``vet``), instrument and wrap a script, or raise ``ScriptRejected``.
+
+    With ``fuel``, every loop iteration, function entry and default value is metered
+    (``fuel``). ``carried`` (in a session: the names carried in, possibly none) declares
+    those names around the script and hands the runtime a reader for each of them and
+    for every name the script declares at its top level.
+    """
+    vetted = vet(source, max_source_bytes=max_source_bytes)
+    encoded, tree = vetted.encoded, vetted.tree
+    ticks = _ticks(tree, encoded, vetted.sites) if fuel else None
     insertions = _trailing_expression(tree) + (ticks or [])
     insertions.sort(key=lambda item: item[0])  # stable: same-offset insertions keep their order
     types = (
