@@ -149,6 +149,8 @@ def _tool_spans(parent: SpanHandle, record: ExecutionRecord) -> None:
     found = tracer()
     if found is None or _trace is None or parent.span is None:
         return
+    if not parent.span.is_recording():  # no provider, or not sampled: nothing to build
+        return
     context = _trace.set_span_in_context(parent.span)
     origin_ns = time.time_ns() - int(record.duration_ms * 1e6)
     for call in record.tool_calls:
