@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 from collections.abc import AsyncIterator
@@ -141,3 +142,87 @@ async def test_a_frame_over_the_limit_ends_reading_after_the_ones_before(
         assert await channel.receive() == b"ok"
         with pytest.raises(FrameTooLarge, match="exceeds 10000 bytes"):
             await channel.receive()
+
+
+async def test_serve_hands_frames_in_order_until_the_handler_stops(
+    pair: tuple[FrameChannel, SocketStream],
+) -> None:
+    channel, peer = pair
+    await peer.send(b"early\n")  # read before serving begins: handed on first
+    await anyio.wait_all_tasks_blocked()
+    seen: list[bytes] = []
+
+    def handle(line: bytes | bytearray) -> bool:
+        seen.append(bytes(line))
+        return line != b"stop"
+
+    async def send_rest() -> None:
+        await peer.send(b"a\n" + b"b" * 100_000 + b"\nstop\nafter\n")
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(send_rest)
+        await channel.serve(handle)
+    assert seen == [b"early", b"a", b"b" * 100_000, b"stop"]
+
+
+async def test_serve_returns_when_the_peer_closes(
+    pair: tuple[FrameChannel, SocketStream],
+) -> None:
+    channel, peer = pair
+    seen: list[bytes] = []
+    await peer.send(b"one\ntwo\n")
+    await peer.send_eof()
+    await channel.serve(lambda line: seen.append(bytes(line)) is None)
+    assert seen == [b"one", b"two"]
+
+
+async def test_serve_raises_what_the_handler_raised_and_stops_reading(
+    pair: tuple[FrameChannel, SocketStream],
+) -> None:
+    channel, peer = pair
+    seen: list[bytes] = []
+
+    def handle(line: bytes | bytearray) -> bool:
+        seen.append(bytes(line))
+        if line == b"bad":
+            raise LookupError("from the handler")
+        return True
+
+    await peer.send(b"ok\nbad\nnever\n")
+    with pytest.raises(LookupError, match="from the handler"):
+        await channel.serve(handle)
+    assert seen == [b"ok", b"bad"]
+
+
+@pytest.mark.parametrize("reader_callback", [True, False], ids=["reader-callback", "stream"])
+async def test_serve_hands_the_frames_before_one_over_the_limit_then_raises(
+    tmp_path: Path, reader_callback: bool
+) -> None:
+    async with _open(
+        tmp_path / "c.sock", reader_callback=reader_callback, max_frame_bytes=10_000
+    ) as (channel, peer):
+        seen: list[bytes] = []
+        await peer.send(b"ok\n" + b"y" * 20_000 + b"\nnever\n")
+        with pytest.raises(FrameTooLarge, match="exceeds 10000 bytes"):
+            await channel.serve(lambda line: seen.append(bytes(line)) is None)
+        assert seen == [b"ok"]
+
+
+async def test_on_asyncio_serve_handles_a_frame_in_the_read_not_in_a_woken_task(
+    tmp_path: Path,
+) -> None:
+    async with _open(tmp_path / "c.sock", reader_callback=True) as (channel, peer):
+        tasks: list[object] = []
+
+        def handle(line: bytes | bytearray) -> bool:
+            tasks.append(asyncio.current_task())
+            return False
+
+        async def send_later() -> None:
+            await anyio.wait_all_tasks_blocked()
+            await peer.send(b"frame\n")
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(send_later)
+            await channel.serve(handle)
+        assert tasks == [None]  # run by the loop's reader callback, outside any task

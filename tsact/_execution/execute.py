@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -391,54 +392,57 @@ async def _session(
     )
     execution.dispatcher.start(race)
     try:
-        while execution.outcome is None:
-            try:
-                line = await channel.receive()
-            except anyio.EndOfStream:
-                break
-            except FrameTooLarge as exc:
-                execution.fail("internal", str(exc))
-                break
-            try:
-                frame = decode_frame(line)
-            except ProtocolError as exc:
-                execution.fail("internal", str(exc))
-                break
-            except ScriptValueError as exc:
-                execution.fail(exc.kind, str(exc))
-                break
-            execution.dispatcher.drain()  # calls answered before this frame end before it
-            if isinstance(frame, ToolCallFrame):
-                if len(execution.tool_calls) >= limits.max_tool_calls:
-                    execution.fail(
-                        "limit",
-                        f"the script made more than max_tool_calls ({limits.max_tool_calls}) "
-                        "tool calls",
-                    )
-                    break
-                arguments = frame.params.args
-                call = ToolCallRecord(
-                    id=frame.id,
-                    name=frame.params.name,
-                    arguments=execution.tool_data.keep(arguments, len(line)),
-                    started_ms=execution.now_ms(),
-                )
-                del frame, line  # the call holds the arguments until it is answered
-                execution.tool_calls.append(call)
-                execution.emit(ToolCallStarted(call))
-                execution.dispatcher.submit(call, arguments)
-                del arguments
-            elif isinstance(frame, ConsoleFrame):
-                entry = ConsoleEntry(
-                    level=frame.params.level, text=frame.params.text, t_ms=execution.now_ms()
-                )
-                execution.emit(ConsoleEvent(execution.console.add(entry)))
-            elif isinstance(frame, FinalFrame):
-                _finish(execution, script, frame)
-            elif isinstance(frame, StartedFrame):
-                execution.timings.started_ms = execution.now_ms()
+        await channel.serve(partial(_on_frame, execution, script))
+    except FrameTooLarge as exc:
+        execution.fail("internal", str(exc))
     finally:
         execution.stream_closed.set()
+
+
+def _on_frame(execution: _Execution, script: PreparedScript, line: bytes | bytearray) -> bool:
+    """Act on one frame from the sandbox, as it is read; False once the session is over."""
+    if execution.outcome is not None:
+        return False
+    limits = execution.settings.limits
+    dispatcher = execution.dispatcher
+    assert dispatcher is not None
+    try:
+        frame = decode_frame(line)
+    except ProtocolError as exc:
+        execution.fail("internal", str(exc))
+        return False
+    except ScriptValueError as exc:
+        execution.fail(exc.kind, str(exc))
+        return False
+    dispatcher.drain()  # calls answered before this frame end before it
+    if isinstance(frame, ToolCallFrame):
+        if len(execution.tool_calls) >= limits.max_tool_calls:
+            execution.fail(
+                "limit",
+                f"the script made more than max_tool_calls ({limits.max_tool_calls}) tool calls",
+            )
+            return False
+        arguments = frame.params.args
+        call = ToolCallRecord(
+            id=frame.id,
+            name=frame.params.name,
+            arguments=execution.tool_data.keep(arguments, len(line)),
+            started_ms=execution.now_ms(),
+        )
+        del frame, line  # the call holds the arguments until it is answered
+        execution.tool_calls.append(call)
+        execution.emit(ToolCallStarted(call))
+        dispatcher.submit(call, arguments)
+    elif isinstance(frame, ConsoleFrame):
+        entry = ConsoleEntry(
+            level=frame.params.level, text=frame.params.text, t_ms=execution.now_ms()
+        )
+        execution.emit(ConsoleEvent(execution.console.add(entry)))
+    elif isinstance(frame, FinalFrame):
+        _finish(execution, script, frame)
+    elif isinstance(frame, StartedFrame):
+        execution.timings.started_ms = execution.now_ms()
+    return execution.outcome is None
 
 
 def _connection_waiting(listener: anyio.abc.SocketListener) -> bool:

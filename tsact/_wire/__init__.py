@@ -15,11 +15,12 @@ The route of one execution, and of one tool call within it, module by module:
    and the prelude defines ``external_*`` and imports the script.
 4. The script calls ``external_lookup({...})``: ``deno_runtime/tools.ts`` writes a
    ``tool_call`` frame into the ring, the supervisor copies it to the socket.
-5. ``channel.FrameChannel`` reads the line on the event loop; the execution's session
-   loop (``tsact._execution.execute``) decodes it (``protocol.decode_frame``), records a
-   ``ToolCallRecord`` and hands the call to ``dispatcher.ToolDispatcher``, which bounds
-   how many run at once: a sync tool on a pool thread (``threads``), an async tool on
-   the event loop.
+5. ``channel.FrameChannel`` reads the line in the event loop's reader callback and, in
+   the same callback, hands it to the session's frame handler
+   (``tsact._execution.execute._on_frame``), which decodes it
+   (``protocol.decode_frame``), records a ``ToolCallRecord`` and hands the call to
+   ``dispatcher.ToolDispatcher``, which bounds how many run at once: a sync tool on a
+   pool thread (``threads``), an async tool in a worker task on the event loop.
 6. ``answers`` checks the arguments against the tool (``tsact._tools.tool``), calls it,
    checks and serialises the result, and builds the reply frame, which goes back on the
    socket (from the tool's own thread for a sync tool).

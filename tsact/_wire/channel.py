@@ -12,7 +12,9 @@ On asyncio, reads come from one reader callback registered for the channel's lif
 which splits what arrives into frames: a stream's ``receive`` registers and removes
 the socket with the selector on every wait (two system calls, plus formatting the
 socket's ``repr`` for a ``KeyError`` inside asyncio, and a checkpoint), which cost a
-tool call tens of microseconds. Other anyio backends read through the stream.
+tool call tens of microseconds. ``serve`` hands each frame to its handler inside that
+callback, so a frame is dealt with in the loop iteration that read it, with no task
+to wake. Other anyio backends read through the stream.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import select
 import socket
 import threading
 from collections import deque
+from collections.abc import Callable
 
 import anyio
 from anyio.abc import SocketAttribute, SocketStream
@@ -33,6 +36,19 @@ READ_BYTES = 1 << 20
 HANDOVER_BYTES = 1 << 16
 """A frame at least this long is handed on in the buffer it arrived in (copying 40 MB of
 fresh memory costs ~20 ms here); shorter ones are copied out, leaving the buffer's room."""
+
+
+_INBOXES = threading.local()
+
+
+def _inbox() -> bytearray:
+    """This thread's read buffer: reads go into it, and what they bring is copied out at
+    once, so one buffer serves every channel of the thread's event loop. (A fresh buffer
+    per read costs an allocation of READ_BYTES; one per channel, touching its pages.)"""
+    inbox: bytearray | None = getattr(_INBOXES, "buffer", None)
+    if inbox is None:
+        inbox = _INBOXES.buffer = bytearray(READ_BYTES)
+    return inbox
 
 
 class FrameTooLarge(Exception):
@@ -59,6 +75,8 @@ class FrameChannel:
         self._ended = False  # the peer closed, or sent a frame over the limit
         self._too_large = False
         self._waiter: asyncio.Future[None] | None = None
+        self._handler: Callable[[bytes | bytearray], bool] | None = None
+        self._failure: BaseException | None = None  # raised by the handler in the callback
         self.loop: asyncio.AbstractEventLoop | None = None
         """The asyncio loop the channel was opened on; None under another anyio backend."""
         with contextlib.suppress(RuntimeError):
@@ -66,6 +84,56 @@ class FrameChannel:
         self._loop = self.loop if reader_callback else None  # None: read through the stream
         if self._loop is not None:
             self._loop.add_reader(self._socket.fileno(), self._on_readable)
+
+    async def serve(self, handle: Callable[[bytes | bytearray], bool]) -> None:
+        """Hand each frame to ``handle`` until it returns False or the peer closes.
+
+        On asyncio ``handle`` runs inside the reader callback, as the frame is read; an
+        exception it raises stops the reading and is raised here. Raises
+        ``FrameTooLarge`` for a frame over the limit.
+        """
+        if self._loop is None:
+            while True:
+                try:
+                    line = await self.receive()
+                except anyio.EndOfStream:
+                    return
+                if not handle(line):
+                    return
+        self._handler = handle
+        try:
+            self._deliver()  # what came before serving began
+            while self._handler is not None:
+                if self._failure is not None:
+                    raise self._failure
+                if self._too_large:
+                    raise FrameTooLarge(f"a frame from the sandbox exceeds {self._max} bytes")
+                if self._ended:
+                    return
+                self._waiter = self._loop.create_future()
+                try:
+                    await self._waiter
+                finally:
+                    self._waiter = None
+            if self._failure is not None:
+                raise self._failure
+        finally:
+            self._handler = None
+            self._failure = None
+
+    def _deliver(self) -> None:
+        """Hand the frames read so far to the handler, in order, until it says stop."""
+        frames = self._frames
+        while frames and self._handler is not None:
+            line = frames.popleft()
+            try:
+                going_on = self._handler(line)
+            except BaseException as exc:  # raised by ``serve``, in its task
+                self._failure = exc
+                going_on = False
+            del line
+            if not going_on:
+                self._handler = None
 
     async def receive(self) -> bytes | bytearray:
         """The next line without its newline; ``anyio.EndOfStream`` when the peer closed."""
@@ -86,17 +154,19 @@ class FrameChannel:
     def _on_readable(self) -> None:
         """Take what the socket holds and split it into frames (the event loop calls this)."""
         try:
-            data = self._socket.recv(READ_BYTES)
+            inbox = _inbox()
+            size = self._socket.recv_into(inbox)
         except BlockingIOError:
             return
         except OSError:
-            data = b""
-        if not data:
+            size = 0
+        if not size:
             self._stop_reading()
             return
         partial = self._partial
         search_from = len(partial)
-        partial += data
+        with memoryview(inbox) as view:
+            partial += view[:size]
         start = 0
         while (end := partial.find(b"\n", search_from)) >= 0:
             if end - start > self._max:
@@ -126,6 +196,10 @@ class FrameChannel:
         self._wake()
 
     def _wake(self) -> None:
+        if self._handler is not None:
+            self._deliver()  # the frames are dealt with here, not in a task woken for them
+            if self._handler is not None and not (self._ended or self._too_large):
+                return  # the serving task has nothing to do
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 

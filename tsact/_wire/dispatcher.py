@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 import time
 from collections import deque
 from collections.abc import Callable
@@ -86,7 +85,8 @@ class ToolDispatcher:
         self._answered: deque[tuple[ToolCallRecord, Answer, int, float, str]] = deque()
         self._running: dict[int, tuple[ToolCallRecord, float]] = {}  # by id, with start time
         self._closed = False
-        self._queue, self._queued = anyio.create_memory_object_stream[_Call](math.inf)
+        self._ready: deque[_Call] = deque()  # calls for the worker tasks, in order
+        self._idle: deque[anyio.Event] = deque()  # a worker task waits on each
         self._loop = channel.loop
 
     def start(self, group: anyio.abc.TaskGroup) -> None:
@@ -116,7 +116,9 @@ class ToolDispatcher:
         for call in (*running, *(waiting.record for waiting in self._waiting)):
             self._cancel(call)
         self._waiting.clear()
-        self._queue.close()
+        self._ready.clear()
+        while self._idle:
+            self._idle.popleft().set()
 
     def _cancel(self, call: ToolCallRecord) -> None:
         """End a call that will not be answered; every ToolCallStarted gets its Finished."""
@@ -143,11 +145,13 @@ class ToolDispatcher:
             and not tool.requires_approval
         ):
             self._on_thread(self._loop, job, tool)
-        elif self._workers and self._group is not None:
+        elif self._idle or not self._workers or self._group is None:
+            self._ready.append(job)
+            if self._idle:
+                self._idle.popleft().set()
+        else:
             self._workers -= 1
             self._group.start_soon(self._serve, job)  # a new worker, this call first
-        else:
-            self._queue.send_nowait(job)
 
     def _settle(
         self,
@@ -208,9 +212,19 @@ class ToolDispatcher:
         TOOL_THREADS.submit(work)
 
     async def _serve(self, first: _Call) -> None:
-        await self._answer(first)
-        async for job in self._queued:
+        """A worker task: answer calls until the execution ends. It waits for the next
+        call on an event, which wakes it without a checkpoint of its own first."""
+        job: _Call | None = first
+        while job is not None:
             await self._answer(job)
+            job = None
+            while not self._closed:
+                if self._ready:
+                    job = self._ready.popleft()
+                    break
+                idle = anyio.Event()
+                self._idle.append(idle)
+                await idle.wait()
 
     async def _answer(self, job: _Call) -> None:
         """Answer a call on the event loop and send the reply, unless the run ended."""
