@@ -161,6 +161,7 @@ class _Execution:
     stream_closed: anyio.Event = field(default_factory=anyio.Event)
     channel: FrameChannel | None = None  # set once the sandbox connected
     race: anyio.CancelScope | None = None
+    output: anyio.CancelScope | None = None  # the readers of the process's stdout and stderr
     dispatcher: ToolDispatcher | None = None
     ended_by_frame: bool = False
     """The script's final frame concluded it: the process has nothing more to say."""
@@ -205,10 +206,30 @@ class SpawnedSandbox:
     listener: anyio.abc.SocketListener
     process: anyio.abc.Process
     memory_mb: int
+    connection: anyio.abc.SocketStream | None = None
+    """The supervisor's connection, once ``connect`` has accepted it."""
+
+    async def connect(self) -> None:
+        """Accept the supervisor's connection as it comes, so that a run does not wait
+        for it; return early, with none, if the process exits first."""
+
+        async def accept(group: anyio.abc.TaskGroup) -> None:
+            self.connection = await self.listener.accept()
+            group.cancel_scope.cancel()
+
+        async def exited(group: anyio.abc.TaskGroup) -> None:
+            await self.process.wait()
+            group.cancel_scope.cancel()
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(accept, group)
+            group.start_soon(exited, group)
 
     async def aclose(self) -> None:
         """Kill, reap and remove everything this sandbox holds (shielded from cancellation)."""
         with anyio.CancelScope(shield=True):
+            if self.connection is not None:
+                await self.connection.aclose()
             try:
                 kill_group(self.process)
                 code = await self.process.wait()
@@ -288,7 +309,7 @@ async def execute(
             if spawned is None:
                 spawned = await spawn_sandbox(settings)
             execution.timings.spawn_ms = execution.now_ms()
-            await _supervise(execution, script, spawned.process, spawned.listener)
+            await _supervise(execution, script, spawned)
     finally:
         with anyio.CancelScope(shield=True):
             if execution.channel is not None:
@@ -305,19 +326,18 @@ async def execute(
 
 
 async def _supervise(
-    execution: _Execution,
-    script: PreparedScript,
-    process: anyio.abc.Process,
-    listener: anyio.abc.SocketListener,
+    execution: _Execution, script: PreparedScript, spawned: SpawnedSandbox
 ) -> None:
     """Relay until the first of the script's end, the timeout, memory or exit concludes.
 
     Each racer ends only by concluding (or by an exception, which propagates), so
     the execution has an outcome whenever this returns.
     """
-    if _connection_waiting(listener):  # a booted spare: the start frame leaves at once
-        await _open(execution, script, listener)
+    process = spawned.process
+    if spawned.connection is not None or _connection_waiting(spawned.listener):
+        await _open(execution, script, spawned)  # a booted spare: the frame leaves at once
     async with anyio.create_task_group() as output:
+        execution.output = output.cancel_scope
         output.start_soon(pump, process.stdout, execution.stdout)
         output.start_soon(pump, process.stderr, execution.stderr)
         async with anyio.create_task_group() as race:
@@ -325,10 +345,10 @@ async def _supervise(
             race.start_soon(_deadline, execution)
             race.start_soon(_memory_guard, execution, process.pid)
             race.start_soon(_exit_guard, execution, process)
-            race.start_soon(_session, execution, script, listener, race)
+            race.start_soon(_session, execution, script, spawned, race)
         kill_group(process)
         if execution.ended_by_frame:  # nothing more worth reading: do not wait for the exit
-            output.cancel_scope.cancel()
+            output.cancel_scope.cancel()  # (done already as the frame came; see _finish)
 
 
 async def _deadline(execution: _Execution) -> None:
@@ -374,13 +394,13 @@ async def _exit_guard(execution: _Execution, process: anyio.abc.Process) -> None
 async def _session(
     execution: _Execution,
     script: PreparedScript,
-    listener: anyio.abc.SocketListener,
+    spawned: SpawnedSandbox,
     race: anyio.abc.TaskGroup,
 ) -> None:
     limits = execution.settings.limits
     channel = execution.channel
     if channel is None:  # not opened before the race: the sandbox was still booting
-        channel = await _open(execution, script, listener)
+        channel = await _open(execution, script, spawned)
     execution.dispatcher = ToolDispatcher(
         execution.settings.toolbox,
         channel,
@@ -453,11 +473,13 @@ def _connection_waiting(listener: anyio.abc.SocketListener) -> bool:
 
 
 async def _open(
-    execution: _Execution, script: PreparedScript, listener: anyio.abc.SocketListener
+    execution: _Execution, script: PreparedScript, spawned: SpawnedSandbox
 ) -> FrameChannel:
-    """Accept the sandbox's connection and send the start frame: the script and limits."""
+    """Accept the sandbox's connection (unless the pool did) and send the start frame:
+    the script and limits."""
     limits = execution.settings.limits
-    stream = await listener.accept()
+    stream = spawned.connection or await spawned.listener.accept()
+    spawned.connection = None  # the channel owns it now
     channel = FrameChannel(
         stream, max_frame_bytes=max_frame_bytes(limits, session=execution.session is not None)
     )
@@ -487,6 +509,8 @@ async def _open(
 def _finish(execution: _Execution, script: PreparedScript, frame: FinalFrame) -> None:
     params = frame.params
     execution.ended_by_frame = execution.outcome is None
+    if execution.ended_by_frame and execution.output is not None:
+        execution.output.cancel()  # stop reading output with the racers, not after them
     if params.status == "ok":
         execution.conclude(
             _Outcome(

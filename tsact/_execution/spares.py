@@ -1,7 +1,8 @@
 """Sandbox processes booted ahead of need, and used ones torn down off the critical path.
 
 Inside ``async with Sandbox(...)`` up to ``pool`` processes boot in the background (the
-supervisor connected, the Worker booted and locked down, waiting for its script), so
+supervisor connected and its connection accepted, the Worker booted and locked down,
+waiting for its script), so
 ``run`` skips start-up: an agent's next step boots while the model thinks, and
 concurrent runs each find one ready. Every process still serves exactly one execution.
 
@@ -60,7 +61,13 @@ class SparePool:
             with anyio.CancelScope(shield=True):
                 spare = await spawn_sandbox(settings)
         except OSError:
+            self._booting -= 1
             return
+        try:
+            await spare.connect()  # a run then finds the connection accepted
+        except BaseException:
+            await spare.aclose()
+            raise
         finally:
             self._booting -= 1
         if self._group is None:
