@@ -5,7 +5,10 @@ Every figure is set against a floor measured in the same run on the same machine
   sandbox's own flags (the two alternate, run by run), cold (a process spawned per run)
   and with a prewarmed spare (``async with Sandbox(...)``, a pause between runs as an
   agent has while the model thinks); for reference, a raw ``deno run`` that only starts
-  a one-line Worker and exits when it posts, what any Worker-based sandbox pays;
+  a one-line Worker and exits when it posts, what any Worker-based sandbox pays; under
+  each start-up figure, the median moment (from the record's timings) at which a run had
+  its process, got the worker's ``started`` frame and its ``final`` frame, and returned,
+  which shows where the time goes (the boot, the script, the teardown);
 - tool calls: 2,000 sequential calls of a trivial sync (and async) tool in one script vs
   a raw Python<->Deno echo over a unix socket (the same kind of channel), from a plain
   blocking socket; an echo through anyio's stream is shown for reference (three rounds of
@@ -35,7 +38,7 @@ from _table import Row, median, print_table
 from anyio.abc import SocketAttribute
 from anyio.streams.buffered import BufferedByteReceiveStream
 
-from tsact import Limits, Sandbox, tool
+from tsact import ExecutionRecord, Limits, Sandbox, tool
 from tsact._deno import find_deno, run_flags
 from tsact._execution.execute import spawn_sandbox
 from tsact._records.capture import CUT_MARKER
@@ -209,6 +212,26 @@ async def relay_only(sandbox: Sandbox) -> float:
     return elapsed / calls * 1e6
 
 
+def milestones(record: ExecutionRecord, returned_ms: float) -> dict[str, float]:
+    """Where one run's time went, from its record's timings (ms since the run began)."""
+    timings = record.timings
+    assert timings.started_ms is not None
+    return {
+        "process spawned, or spare taken": timings.spawn_ms,
+        "'started' frame in": timings.started_ms,
+        "'final' frame in": timings.finished_ms,
+        "record returned": returned_ms,
+    }
+
+
+def milestone_rows(kind: str, runs: list[dict[str, float]]) -> list[Row]:
+    """One row per milestone: the median time at which runs of ``kind`` reached it."""
+    return [
+        Row(f"    {kind}: {step}", median([run[step] for run in runs]), None, "ms", "since run()")
+        for step in runs[0]
+    ]
+
+
 async def tool_round_trip(sandbox: Sandbox, name: str) -> float:
     """µs per call of ``CALLS`` sequential calls of one tool in one script."""
     pick = ".x" if name.startswith("point") else ""
@@ -275,12 +298,14 @@ async def collect() -> list[Row]:
         sandbox = Sandbox(tools, limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10))
         # Floor and measure alternate, so that both see the same moments of a noisy machine.
         floors, samples, one_worker = [], [], []
+        cold_steps: list[dict[str, float]] = []
         for _ in range(RUNS):
             floors.append(raw_deno_run(deno, workdir, "trivial.js", TRIVIAL_JS))
             start = time.perf_counter()
             record = await sandbox.run("return 1")
             samples.append((time.perf_counter() - start) * 1000)
             assert record.result == 1, record.error
+            cold_steps.append(milestones(record, samples[-1]))
             one_worker.append(raw_deno_run(deno, workdir, "one_worker.js", ONE_WORKER_JS))
         floor_ms = median(floors)
         rows.append(
@@ -301,7 +326,9 @@ async def collect() -> list[Row]:
                 "for reference: the Worker's own cost, in any Worker sandbox",
             )
         )
+        rows.extend(milestone_rows("cold", cold_steps))
         warm = []
+        warm_steps: list[dict[str, float]] = []
         async with sandbox:
             for _ in range(RUNS):
                 await anyio.sleep(0.1)  # the time a model takes to answer, at least
@@ -310,6 +337,7 @@ async def collect() -> list[Row]:
                 record = await sandbox.run("return 1")
                 warm.append((time.perf_counter() - start) * 1000)
                 assert record.result == 1 and record.timings.prewarmed, record
+                warm_steps.append(milestones(record, warm[-1]))
         rows.append(
             Row(
                 "Sandbox.run('return 1'), prewarmed spare",
@@ -319,6 +347,7 @@ async def collect() -> list[Row]:
                 "<= 0.2x raw deno run",
             )
         )
+        rows.extend(milestone_rows("prewarmed", warm_steps))
         # Rounds of floor and measures, each round a fresh process per figure; the median
         # round of each figure is reported.
         measured: dict[str, list[float]] = {}
