@@ -1,13 +1,17 @@
 /**
- * The worker's end of the channel (`ring.ts`): frames out, replies in, and
- * the end of the execution.
+ * The worker's end of the wire: frames out, replies in, and the end of the
+ * execution.
  *
- * Frames leave whole and in order: building one runs no script code, and
- * writing blocks the worker's thread while the ring is full. Replies are read
- * when the channel says they are there (`Atomics.waitAsync`), only while calls
- * wait for them. `finish` writes the final frame and then parks the thread for
- * good: from that instant no code of the script runs again (no `catch`,
- * `finally`, promise handler or getter), and the supervisor ends the process.
+ * Frames go straight to the host: the worker writes them to the process's
+ * stdout, the host's pipe, with no other thread on their way. They leave whole
+ * and in order: building one runs no script code, and writing blocks the
+ * worker's thread while the pipe is full. Replies come through the channel
+ * (`ring.ts`), into which the supervisor copies what the host sends; they are
+ * read when the channel says they are there (`Atomics.waitAsync`), only while
+ * calls wait for them. `finish` writes the final frame and then parks the
+ * thread for good: from that instant no code of the script runs again (no
+ * `catch`, `finally`, promise handler or getter), and the supervisor ends the
+ * process.
  *
  * @module
  */
@@ -24,14 +28,14 @@ import {
   changed,
   type Channel,
   markDone,
+  markMidFrame,
   openChannel,
   park,
   pending,
   position,
   readAll,
-  writeBlocking,
 } from "./ring.ts";
-import { decodeUtf8 } from "./primordials.ts";
+import { decodeUtf8, writeStdout } from "./primordials.ts";
 import { view } from "./text.ts";
 
 const NEWLINE = 10;
@@ -58,18 +62,39 @@ export function isFinished(): boolean {
   return finished;
 }
 
+/** Write all of `bytes` to the host's pipe. */
+function writeOut(bytes: Uint8Array): void {
+  const size = TypedArrayPrototypeGetLength(bytes);
+  let from = 0;
+  while (from < size) {
+    from += writeStdout(from === 0 ? bytes : view(bytes, from, size));
+  }
+}
+
+/** Write one frame's parts; the supervisor knows a crash cut it short. */
+function writeFrame(
+  open: Channel,
+  head: Uint8Array,
+  body: Uint8Array | null,
+  tail: Uint8Array | null,
+): void {
+  markMidFrame(open, true);
+  writeOut(head);
+  if (body !== null) writeOut(body);
+  if (tail !== null) writeOut(tail);
+  markMidFrame(open, false);
+}
+
 /** Send one frame (text ending in a newline). Dropped once finished. */
 export function send(frame: string): void {
   if (finished || channel === null) return;
-  writeBlocking(channel.out, encodeUtf8(frame));
+  writeFrame(channel, encodeUtf8(frame), null, null);
 }
 
 /** Send a frame made of text, UTF-8 bytes and text (a large result or arguments). */
 export function sendParts(head: string, body: Uint8Array, tail: string): void {
   if (finished || channel === null) return;
-  writeBlocking(channel.out, encodeUtf8(head), false);
-  writeBlocking(channel.out, body, false);
-  writeBlocking(channel.out, encodeUtf8(tail));
+  writeFrame(channel, encodeUtf8(head), body, encodeUtf8(tail));
 }
 
 /**
@@ -83,14 +108,11 @@ export function finish(
 ): never {
   if (channel === null) throw new Error("no channel");
   if (!finished) {
-    // The frame's parts wake the supervisor once, with the flag that ends the process.
-    const out = channel.out;
+    // Once the frame is in the pipe, the flag tells the supervisor to end the process.
     if (body === null) {
-      writeBlocking(out, encodeUtf8(head + tail), false);
+      writeFrame(channel, encodeUtf8(head + tail), null, null);
     } else {
-      writeBlocking(out, encodeUtf8(head), false);
-      writeBlocking(out, body, false);
-      writeBlocking(out, encodeUtf8(tail), false);
+      writeFrame(channel, encodeUtf8(head), body, encodeUtf8(tail));
     }
     finished = true;
     markDone(channel);

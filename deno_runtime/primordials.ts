@@ -226,3 +226,16 @@ export const runtimeHooks:
 export const inspect: typeof Deno.inspect | null = typeof Deno === "object"
   ? Deno.inspect
   : null;
+
+const stdout = typeof Deno === "object" ? Deno.stdout : null;
+const stdoutWriteSync = stdout === null ? null : uncurry(stdout.writeSync);
+
+/**
+ * Write some of `bytes` to the process's stdout, blocking; return how many were
+ * written. Captured before `Deno` is removed: the worker writes its frames there,
+ * to the host's pipe, and nothing else in the process writes to it.
+ */
+export function writeStdout(bytes: Uint8Array): number {
+  if (stdout === null || stdoutWriteSync === null) throw new Error("no stdout");
+  return stdoutWriteSync(stdout, bytes);
+}

@@ -1,21 +1,22 @@
 /**
- * The channel between the worker and the supervisor: two byte rings in one
- * SharedArrayBuffer that only those two hold.
+ * The channel between the worker and the supervisor: one byte ring and a few
+ * flags in a SharedArrayBuffer that only those two hold.
  *
  * The buffer reaches the worker in its start message, before the script
  * exists, and lives in the prelude's closure: a script cannot post into the
  * channel, read it, or rewrite what crosses it. Nothing crosses as an event
  * (an event's dispatch consults properties a script can plant on
  * `Object.prototype`), so no property of any object the script can reach takes
- * part. The worker writes whole JSON-RPC lines into `out`, which the supervisor
- * copies to the host's socket byte for byte; the supervisor copies the host's
- * replies into `in`, where the worker splits them into lines.
+ * part. The supervisor copies the host's bytes (the start frame, then tool
+ * replies) into `in`, where the worker splits them into lines. The worker's
+ * own frames do not cross here: it writes them to the process's stdout, the
+ * host's pipe (`link.ts`); the flags say when it is in the middle of one and
+ * when it has written its last.
  *
- * Each ring has a head (bytes written so far) and a tail (bytes read so far),
+ * The ring has a head (bytes written so far) and a tail (bytes read so far),
  * 32-bit counters that wrap; the writer moves only the head, the reader only
- * the tail, and each notifies the other through `Atomics`. A writer that finds
- * its ring full waits for the reader: the worker blocks (`Atomics.wait`), the
- * supervisor awaits (`Atomics.waitAsync`).
+ * the tail, and each notifies the other through `Atomics`. The supervisor,
+ * finding the ring full, awaits the worker (`Atomics.waitAsync`).
  *
  * @module
  */
@@ -41,14 +42,14 @@ const MASK = RING_BYTES - 1;
 const CONTROL_BYTES = 64;
 
 /** Control slots (Int32 indices). */
-const OUT_HEAD = 0;
-const OUT_TAIL = 1;
 const IN_HEAD = 2;
 const IN_TAIL = 3;
 /** Set to 1 once the worker has written its final frame. */
 const DONE = 4;
 /** Never changes: the worker waits on it forever once it has finished. */
 const PARKED = 5;
+/** 1 while the worker has written part of a frame to stdout and not its end. */
+const MID_FRAME = 6;
 
 /** One direction of the channel. */
 export interface Ring {
@@ -59,19 +60,17 @@ export interface Ring {
   readonly offset: number;
 }
 
-/** Both rings over one buffer, as seen from either side. */
+/** The ring and flags over one buffer, as seen from either side. */
 export interface Channel {
   readonly buffer: SharedArrayBuffer;
   readonly control: Int32Array;
-  /** Worker -> supervisor: frames for the host. */
-  readonly out: Ring;
-  /** Supervisor -> worker: the host's replies. */
+  /** Supervisor -> worker: the host's start frame and replies. */
   readonly in: Ring;
 }
 
 /** A new channel's buffer (the supervisor makes it and sends it to the worker). */
 export function createBuffer(): SharedArrayBuffer {
-  return new SharedArrayBufferCtor(CONTROL_BYTES + 2 * RING_BYTES);
+  return new SharedArrayBufferCtor(CONTROL_BYTES + RING_BYTES);
 }
 
 /** The channel over `buffer`. */
@@ -80,19 +79,12 @@ export function openChannel(buffer: SharedArrayBuffer): Channel {
   return {
     buffer,
     control,
-    out: {
-      control,
-      head: OUT_HEAD,
-      tail: OUT_TAIL,
-      buffer,
-      offset: CONTROL_BYTES,
-    },
     in: {
       control,
       head: IN_HEAD,
       tail: IN_TAIL,
       buffer,
-      offset: CONTROL_BYTES + RING_BYTES,
+      offset: CONTROL_BYTES,
     },
   };
 }
@@ -144,25 +136,12 @@ function copyInto(
   TypedArrayPrototypeSet(target, source, 0);
 }
 
-/**
- * Everything waiting in the ring, copied out (null when it is empty): into a new
- * array, or into `scratch` (`RING_BYTES` long, always room enough) as a view of it
- * that is valid until the next read into the same scratch. Reusing one scratch
- * spares a reader that is done with each read before the next one (the
- * supervisor) fresh memory for every byte that crosses.
- */
-export function readAll(
-  ring: Ring,
-  scratch: Uint8Array | null = null,
-): Uint8Array | null {
+/** Everything waiting in the ring, copied out into a new array (null when it is empty). */
+export function readAll(ring: Ring): Uint8Array | null {
   const tail = AtomicsLoad(ring.control, ring.tail);
   const size = (AtomicsLoad(ring.control, ring.head) - tail) | 0;
   if (size === 0) return null;
-  const out = scratch === null ? new Uint8ArrayCtor(size) : new Uint8ArrayCtor(
-    TypedArrayPrototypeGetBuffer(scratch),
-    TypedArrayPrototypeGetByteOffset(scratch),
-    size,
-  );
+  const out = new Uint8ArrayCtor(size);
   const start = tail & MASK;
   const first = MathMin(size, RING_BYTES - start);
   TypedArrayPrototypeSet(
@@ -183,35 +162,6 @@ export function readAll(
 }
 
 /**
- * Write all of `bytes`, blocking this thread while the ring is full (the
- * worker's side: the supervisor drains on its own thread). The reader is
- * notified before each wait and, with `notify`, at the end: the parts of one
- * frame wake it once.
- */
-export function writeBlocking(
-  ring: Ring,
-  bytes: Uint8Array,
-  notify = true,
-): void {
-  const size = TypedArrayPrototypeGetLength(bytes);
-  let from = 0;
-  while (from < size) {
-    const written = writeSome(ring, bytes, from, false);
-    if (written === 0) {
-      AtomicsNotify(ring.control, ring.head);
-      AtomicsWait(
-        ring.control,
-        ring.tail,
-        AtomicsLoad(ring.control, ring.tail),
-        50,
-      );
-    }
-    from += written;
-  }
-  if (notify) AtomicsNotify(ring.control, ring.head);
-}
-
-/**
  * Resolve once the ring's `index` slot differs from `seen` (or is notified):
  * null if it already differs.
  */
@@ -227,12 +177,28 @@ export function changed(
 /** The worker has written its final frame. */
 export function markDone(channel: Channel): void {
   AtomicsStore(channel.control, DONE, 1);
-  AtomicsNotify(channel.control, OUT_HEAD);
+  AtomicsNotify(channel.control, DONE);
 }
 
 /** Whether the worker has written its final frame. */
 export function isDone(channel: Channel): boolean {
   return AtomicsLoad(channel.control, DONE) === 1;
+}
+
+/** Resolve once the worker has written its final frame (null if it has already). */
+export function done(channel: Channel): Promise<unknown> | null {
+  const waited = AtomicsWaitAsync(channel.control, DONE, 0);
+  return waited.async ? waited.value : null;
+}
+
+/** The worker begins (`true`) or ends (`false`) writing one frame in parts. */
+export function markMidFrame(channel: Channel, mid: boolean): void {
+  AtomicsStore(channel.control, MID_FRAME, mid ? 1 : 0);
+}
+
+/** Whether the worker stopped in the middle of a frame. */
+export function isMidFrame(channel: Channel): boolean {
+  return AtomicsLoad(channel.control, MID_FRAME) === 1;
 }
 
 /** Block this thread for good (the worker, once finished: no script code runs again). */

@@ -9,16 +9,18 @@
  *
  * Wire format: JSON-RPC 2.0, one object per line (UTF-8, `\n`-terminated;
  * JSON text never holds a raw newline). Methods: `start` (host ->), and
- * `started`, `tool_call`, `console`, `final` (-> host). The process's own
- * stdout/stderr are never part of the protocol.
+ * `started`, `tool_call`, `console`, `final` (-> host). The host's frames come
+ * over the socket; the sandbox's frames go out on the process's stdout, a pipe
+ * that only the host reads. Nothing else in the process writes to stdout; its
+ * stderr is never part of the protocol.
  *
  * The one message the two exchange is the channel's SharedArrayBuffer
  * (`ring.ts`), posted as the Worker is made. From then on the supervisor copies
- * bytes: the host's lines (its `start` frame, then tool replies) from the
- * socket into the channel, and the worker's frames from the channel to the
- * socket. It never parses them; the worker splits the host's lines and writes
- * whole frames. It ends the process once the worker has written its final
- * frame and the frame has left, or reports the worker's crash itself.
+ * the host's bytes (its `start` frame, then tool replies) from the socket into
+ * the channel, without parsing them; the worker splits them into lines, and
+ * writes its own frames, whole, straight to stdout. The supervisor ends the
+ * process once the worker has written its final frame, or reports the worker's
+ * crash itself.
  *
  * @module
  */
@@ -28,12 +30,10 @@ import type { ChannelMessage } from "./messages.ts";
 import {
   changed,
   createBuffer,
-  isDone,
+  done,
+  isMidFrame,
   openChannel,
-  pending,
   position,
-  readAll,
-  RING_BYTES,
   writeSome,
 } from "./ring.ts";
 
@@ -59,62 +59,42 @@ const channel = openChannel(createBuffer());
 const hello: ChannelMessage = { t: "channel", channel: channel.buffer };
 worker.postMessage(hello); // waits for the worker to load; it arrives before any script
 
-let writing: Promise<void> = Promise.resolve();
-/** The last byte sent to the host did not end a line (a frame is partly sent). */
-let midLine = false;
 /** The supervisor's own final frame, once the worker crashed. */
 let crash: string | null = null;
-let wakePump: () => void = () => {};
+let wakeWatch: () => void = () => {};
 
 function exit(): never {
   Deno.exit(0);
 }
 
-async function writeAll(bytes: Uint8Array): Promise<void> {
-  const connection = await connecting;
+/** Write all of `bytes` to stdout, the host's pipe (the worker has stopped). */
+function writeOut(bytes: Uint8Array): void {
   let offset = 0;
   while (offset < bytes.length) {
-    offset += await connection.write(bytes.subarray(offset));
+    offset += Deno.stdout.writeSync(bytes.subarray(offset));
   }
 }
 
-/** Queue bytes for the host; they leave in the order they were queued. */
-function write(bytes: Uint8Array): Promise<void> {
-  writing = writing.then(() => writeAll(bytes)).catch(() => exit());
-  return writing;
-}
-
-/** Drop every permission: from here on this process can only use its open socket. */
+/** Drop every permission: from here on this process can only use its open socket and stdout. */
 function revokeAll(): void {
   for (const name of ["read", "net", "write", "env", "run", "ffi", "sys"]) {
     Deno.permissions.revokeSync({ name } as Deno.PermissionDescriptor);
   }
 }
 
-/** Copy the worker's frames to the host until its final frame has left. */
-async function pump(): Promise<void> {
-  // Each copy is written out before the next read, so one buffer serves them all.
-  const scratch = new Uint8Array(RING_BYTES);
+/** End the process once the worker has written its final frame, or report its crash. */
+async function watch(): Promise<void> {
   while (true) {
-    const bytes = readAll(channel.out, scratch);
-    if (bytes !== null) {
-      midLine = bytes[bytes.length - 1] !== 10;
-      await write(bytes);
-      continue;
-    }
-    if (isDone(channel)) {
-      await writing;
-      exit();
-    }
+    const finished = done(channel);
+    if (finished === null) exit(); // the frame is in the pipe already
     if (crash !== null) {
-      await write(encoder.encode((midLine ? "\n" : "") + crash));
+      // a frame the worker left unfinished must not swallow the report
+      writeOut(encoder.encode((isMidFrame(channel) ? "\n" : "") + crash));
       exit();
     }
-    const wake = changed(channel.out, "head", position(channel.out, "head"));
-    if (wake === null || pending(channel.out) > 0) continue;
     await Promise.race([
-      wake,
-      new Promise<void>((resolve) => wakePump = resolve),
+      finished,
+      new Promise<void>((resolve) => wakeWatch = resolve),
     ]);
   }
 }
@@ -134,7 +114,7 @@ worker.onerror = (event: ErrorEvent) => {
       fuel_used: null,
     })
   }}\n`;
-  wakePump();
+  wakeWatch();
 };
 
 /** Copy host bytes into the channel, waiting while the worker has not read it. */
@@ -154,7 +134,6 @@ async function feed(bytes: Uint8Array): Promise<void> {
 async function readHost(): Promise<void> {
   const connection = await connecting;
   revokeAll();
-  pump().catch(() => exit());
   const buffer = new Uint8Array(1 << 20);
   while (true) {
     const n = await connection.read(buffer);
@@ -163,4 +142,5 @@ async function readHost(): Promise<void> {
   }
 }
 
+watch().catch(() => exit());
 readHost().catch(() => exit());

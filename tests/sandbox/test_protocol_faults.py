@@ -1,6 +1,7 @@
 """A sandbox that breaks the protocol ends its own execution, never the host.
 
-A rogue supervisor (real Deno, real socket) stands in for a compromised sandbox.
+A rogue supervisor (real Deno, real socket and pipe) stands in for a compromised
+sandbox: it connects as the real one does and writes its frames to stdout.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ const text = Deno.args[1].startsWith("REPEAT:")
   : Deno.args[1].replaceAll("\\\\n", "\\n");
 const out = new TextEncoder().encode(text);
 let offset = 0;
-while (offset < out.length) offset += await conn.write(out.subarray(offset));
+while (offset < out.length) {
+  offset += await Deno.stdout.write(out.subarray(offset));
+}
 await new Promise((r) => setTimeout(r, Number(Deno.args[2])));
 Deno.exit(0);
 """

@@ -8,6 +8,7 @@ is then killed, reaped and its temp directory removed, however it ended
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import select
@@ -27,7 +28,14 @@ import anyio.abc
 from anyio.abc import SocketAttribute
 
 from tsact._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
-from tsact._execution.process import apply_rlimits, kill_group, pump, spawn, watch_memory
+from tsact._execution.process import (
+    apply_rlimits,
+    frame_pipe,
+    kill_group,
+    pump,
+    spawn,
+    watch_memory,
+)
 from tsact._records.capture import CUT_MARKER, HeadTail, ToolDataBudget
 from tsact._records.console import ConsoleCapture, line_cap
 from tsact._records.events import (
@@ -154,14 +162,13 @@ class _Execution:
     outcome: _Outcome | None = None
     console: ConsoleCapture = field(init=False)
     tool_data: ToolDataBudget = field(init=False)
-    stdout: HeadTail = field(init=False)
     stderr: HeadTail = field(init=False)
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
     stream_closed: anyio.Event = field(default_factory=anyio.Event)
     channel: FrameChannel | None = None  # set once the sandbox connected
     race: anyio.CancelScope | None = None
-    output: anyio.CancelScope | None = None  # the readers of the process's stdout and stderr
+    output: anyio.CancelScope | None = None  # the reader of the process's stderr
     dispatcher: ToolDispatcher | None = None
     ended_by_frame: bool = False
     """The script's final frame concluded it: the process has nothing more to say."""
@@ -170,7 +177,6 @@ class _Execution:
         limit = self.settings.limits.max_output_bytes
         self.console = ConsoleCapture(limit)
         self.tool_data = ToolDataBudget(self.settings.limits.max_tool_data_bytes)
-        self.stdout = HeadTail(limit)
         self.stderr = HeadTail(limit)
 
     def now_ms(self) -> float:
@@ -206,30 +212,51 @@ class SpawnedSandbox:
     listener: anyio.abc.SocketListener
     process: anyio.abc.Process
     memory_mb: int
+    frames: int | None
+    """The read end of the pipe that is the process's stdout: its frames come there.
+    Closed here unless a channel took it over."""
     connection: anyio.abc.SocketStream | None = None
     """The supervisor's connection, once ``connect`` has accepted it."""
+    connecting: anyio.Event | None = None
+    """Set once ``connect`` has ended (None: it was never called)."""
 
     async def connect(self) -> None:
         """Accept the supervisor's connection as it comes, so that a run does not wait
-        for it; return early, with none, if the process exits first."""
+        for it; end early, with none, if the process exits first or this is cancelled."""
+        self.connecting = anyio.Event()
 
         async def accept(group: anyio.abc.TaskGroup) -> None:
-            self.connection = await self.listener.accept()
+            # closed under it (the process's run ended first): no connection, no error
+            with contextlib.suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):
+                self.connection = await self.listener.accept()
             group.cancel_scope.cancel()
 
         async def exited(group: anyio.abc.TaskGroup) -> None:
             await self.process.wait()
             group.cancel_scope.cancel()
 
-        async with anyio.create_task_group() as group:
-            group.start_soon(accept, group)
-            group.start_soon(exited, group)
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(accept, group)
+                group.start_soon(exited, group)
+        finally:
+            self.connecting.set()
+
+    async def accept(self) -> anyio.abc.SocketStream:
+        """The supervisor's connection: the one ``connect`` accepted, else the next one."""
+        if self.connecting is not None:
+            await self.connecting.wait()  # never two accepts at once
+        connection, self.connection = self.connection, None
+        return connection or await self.listener.accept()
 
     async def aclose(self) -> None:
         """Kill, reap and remove everything this sandbox holds (shielded from cancellation)."""
         with anyio.CancelScope(shield=True):
             if self.connection is not None:
                 await self.connection.aclose()
+            if self.frames is not None:
+                os.close(self.frames)
+                self.frames = None
             try:
                 kill_group(self.process)
                 code = await self.process.wait()
@@ -250,6 +277,7 @@ async def spawn_sandbox(settings: ExecutionSettings) -> SpawnedSandbox:
     workdir = private_temp_dir()
     deno_dir = private_temp_dir(cache_root())
     listener: anyio.abc.SocketListener | None = None
+    frames: int | None = None
     try:
         os.chmod(workdir, 0o700)
         (workdir / "cwd").mkdir(mode=0o700)
@@ -257,15 +285,21 @@ async def spawn_sandbox(settings: ExecutionSettings) -> SpawnedSandbox:
         listener = await anyio.create_unix_listener(socket_path)
         command = sandbox_command(settings.deno, socket_path, settings.limits)
         environment = sandbox_environment(workdir, deno_dir)
-        process = await spawn(command, cwd=workdir / "cwd", env=environment)
+        frames, frames_out = frame_pipe()
+        try:
+            process = await spawn(command, cwd=workdir / "cwd", env=environment, stdout=frames_out)
+        finally:
+            os.close(frames_out)  # the process has its own copy: its stdout
     except BaseException:
         with anyio.CancelScope(shield=True):
             if listener is not None:
                 await listener.aclose()
+        if frames is not None:
+            os.close(frames)
         _remove(workdir, deno_dir)
         raise
     apply_rlimits(process.pid, settings.limits.memory_mb)
-    return SpawnedSandbox(workdir, deno_dir, listener, process, settings.limits.memory_mb)
+    return SpawnedSandbox(workdir, deno_dir, listener, process, settings.limits.memory_mb, frames)
 
 
 async def execute(
@@ -338,7 +372,6 @@ async def _supervise(
         await _open(execution, script, spawned)  # a booted spare: the frame leaves at once
     async with anyio.create_task_group() as output:
         execution.output = output.cancel_scope
-        output.start_soon(pump, process.stdout, execution.stdout)
         output.start_soon(pump, process.stderr, execution.stderr)
         async with anyio.create_task_group() as race:
             execution.race = race.cancel_scope
@@ -478,11 +511,13 @@ async def _open(
     """Accept the sandbox's connection (unless the pool did) and send the start frame:
     the script and limits."""
     limits = execution.settings.limits
-    stream = spawned.connection or await spawned.listener.accept()
-    spawned.connection = None  # the channel owns it now
+    stream = await spawned.accept()
     channel = FrameChannel(
-        stream, max_frame_bytes=max_frame_bytes(limits, session=execution.session is not None)
+        stream,
+        max_frame_bytes=max_frame_bytes(limits, session=execution.session is not None),
+        frames=spawned.frames,
     )
+    spawned.frames = None  # the channel owns it now
     execution.channel = channel
     start = StartFrame(
         params=StartParams(
@@ -587,7 +622,7 @@ def _build_record(execution: _Execution, started_at: str) -> ExecutionRecord:
         error=outcome.error,
         console=execution.console.entries(),
         tool_calls=execution.tool_calls,
-        stdout=execution.stdout.text(),
+        stdout="",  # the process's stdout carries its frames
         stderr=execution.stderr.text(),
         fuel_used=outcome.fuel_used,
         state=None

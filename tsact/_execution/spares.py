@@ -24,6 +24,11 @@ import anyio.abc
 from tsact._execution.execute import ExecutionSettings, SpawnedSandbox, spawn_sandbox
 
 
+def _connected(spare: SpawnedSandbox) -> bool:
+    """Whether a spare's connection is accepted (or will never come)."""
+    return spare.connecting is not None and spare.connecting.is_set()
+
+
 class SparePool:
     """Up to ``size`` booted processes for the sandbox's default limits."""
 
@@ -61,26 +66,25 @@ class SparePool:
             with anyio.CancelScope(shield=True):
                 spare = await spawn_sandbox(settings)
         except OSError:
-            self._booting -= 1
             return
-        try:
-            await spare.connect()  # a run then finds the connection accepted
-        except BaseException:
-            await spare.aclose()
-            raise
         finally:
             self._booting -= 1
         if self._group is None:
             await spare.aclose()
-        else:
-            self._ready.append(spare)
+            return
+        self._ready.append(spare)  # a run may take it while it still boots
+        self._changed.set()
+        await spare.connect()  # its connection is accepted as it comes, off any run's path
         self._changed.set()
 
     async def wait_ready(self) -> None:
-        """Return once every spare of the pool has booted (at once outside the block)."""
-        while self._group is not None and len(self._ready) < self.size:
+        """Return once every spare of the pool has booted and connected (at once outside
+        the block)."""
+        while self._group is not None and (
+            len(self._ready) < self.size or not all(map(_connected, self._ready))
+        ):
             self._changed = anyio.Event()
-            if self._booting == 0:
+            if self._booting == 0 and all(map(_connected, self._ready)):
                 return  # a boot failed: nothing more is coming
             await self._changed.wait()
 

@@ -184,7 +184,8 @@ class ExecutionRecord(msgspec.Struct, kw_only=True):
 
     ``status`` is ``"ok"`` with ``result`` set, or ``"error"`` with ``error`` set.
     ``final_answer`` is true when the script ended by calling ``final_answer(value)``.
-    ``stdout``/``stderr`` are the raw process streams: untrusted text, capped.
+    ``stderr`` is the raw process stream: untrusted text, capped. ``stdout`` stays
+    empty: the process's stdout carries the sandbox's frames, and nothing else.
     ``format`` is the version of this layout (``FORMAT``).
     ``state`` is set in a session: the variables the next script will see.
     """

@@ -7,14 +7,15 @@ The route of one execution, and of one tool call within it, module by module:
    checking on, ``tsact._scripts.checker`` checks it first.
 2. ``tsact._execution.execute.execute`` takes a booted process from
    ``tsact._execution.spares`` or spawns one (``tsact._execution.process``, the command
-   line from ``tsact._deno``). In it, ``deno_runtime/supervisor.ts`` has
-   connected to the host's unix socket and handed the Worker
-   (``deno_runtime/worker.ts``) a SharedArrayBuffer channel (``deno_runtime/ring.ts``).
-3. The host sends the ``start`` frame (``protocol``) through ``channel``; the
-   supervisor copies the bytes into the ring; the worker's ``link.ts`` splits the line,
-   and the prelude defines ``external_*`` and imports the script.
-4. The script calls ``external_lookup({...})``: ``deno_runtime/tools.ts`` writes a
-   ``tool_call`` frame into the ring, the supervisor copies it to the socket.
+   line from ``tsact._deno``; the process's stdout is a pipe the host reads). In it,
+   ``deno_runtime/supervisor.ts`` has connected to the host's unix socket and handed
+   the Worker (``deno_runtime/worker.ts``) a SharedArrayBuffer channel
+   (``deno_runtime/ring.ts``).
+3. The host sends the ``start`` frame (``protocol``) through ``channel``, over the
+   socket; the supervisor copies the bytes into the ring; the worker's ``link.ts``
+   splits the line, and the prelude defines ``external_*`` and imports the script.
+4. The script calls ``external_lookup({...})``: ``deno_runtime/tools.ts`` builds a
+   ``tool_call`` frame and ``link.ts`` writes it to the process's stdout, the host's pipe.
 5. ``channel.FrameChannel`` reads the line in the event loop's reader callback and, in
    the same callback, hands it to the session's frame handler
    (``tsact._execution.execute._on_frame``), which decodes it
@@ -27,7 +28,7 @@ The route of one execution, and of one tool call within it, module by module:
 7. The supervisor copies the reply into the ring; ``link.ts`` splits it and
    ``tools.ts`` settles the script's Promise (or throws a ``ToolError`` into it).
 8. When the script ends, the worker writes the ``final`` frame and stops its thread; the
-   supervisor sends the frame and exits; ``execute`` builds the ``ExecutionRecord``
+   supervisor sees it has and exits; ``execute`` builds the ``ExecutionRecord``
    (``tsact._records.record``) and the process is reaped.
 
 Imports ``tsact._records`` and ``tsact._tools``.

@@ -1,4 +1,8 @@
-"""Newline-delimited frames over the private unix socket.
+"""Newline-delimited frames: the sandbox's from its stdout pipe, the host's over the socket.
+
+The sandbox's worker writes its frames straight to the process's stdout, a pipe only
+the host reads (``frames``); the host's frames go to the supervisor over the private
+unix socket. (Without a pipe, frames are read from the socket too: tests use that.)
 
 Writes go straight to the non-blocking socket: a frame that fits in the socket's
 buffer (nearly all of them) is written at once, without yielding to the event loop
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import select
 import socket
 import threading
@@ -28,7 +33,7 @@ from collections import deque
 from collections.abc import Callable
 
 import anyio
-from anyio.abc import SocketAttribute, SocketStream
+from anyio.abc import ByteReceiveStream, SocketAttribute, SocketStream
 from anyio.streams.buffered import BufferedByteReceiveStream
 
 POLL_MS = 50  # a thread waiting for the socket to drain looks for a close this often
@@ -55,16 +60,48 @@ class FrameTooLarge(Exception):
     """The sandbox sent a line longer than the frame limit."""
 
 
+class _PipeReader(ByteReceiveStream):
+    """A non-blocking pipe's read end as an anyio stream (the reads of other backends)."""
+
+    def __init__(self, descriptor: int) -> None:
+        self._descriptor = descriptor
+
+    async def receive(self, max_bytes: int = READ_BYTES) -> bytes:
+        while True:
+            await anyio.wait_readable(self._descriptor)
+            try:
+                data = os.read(self._descriptor, max_bytes)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b""
+            if not data:
+                raise anyio.EndOfStream
+            return data
+
+    async def aclose(self) -> None:
+        pass  # the channel closes the descriptor
+
+
 class FrameChannel:
     """One JSON text per line, read with a bound and written in order."""
 
     def __init__(
-        self, stream: SocketStream, max_frame_bytes: int, *, reader_callback: bool = True
+        self,
+        stream: SocketStream,
+        max_frame_bytes: int,
+        *,
+        frames: int | None = None,
+        reader_callback: bool = True,
     ) -> None:
-        """``reader_callback=False`` reads through the stream even on asyncio."""
+        """``frames``: the non-blocking pipe the sandbox's frames come from, which the
+        channel now owns and closes (None: they come over the socket).
+        ``reader_callback=False`` reads through a stream even on asyncio."""
         self._stream = stream
         self._socket: socket.socket = stream.extra(SocketAttribute.raw_socket)
-        self._reader = BufferedByteReceiveStream(stream)
+        self._pipe = frames
+        self._read_from = self._socket.fileno() if frames is None else frames
+        self._reader = BufferedByteReceiveStream(stream if frames is None else _PipeReader(frames))
         self._max = max_frame_bytes
         self._lock = threading.Lock()
         self._backlog: deque[memoryview] = deque()  # unwritten frames, oldest first
@@ -83,7 +120,7 @@ class FrameChannel:
             self.loop = asyncio.get_running_loop()
         self._loop = self.loop if reader_callback else None  # None: read through the stream
         if self._loop is not None:
-            self._loop.add_reader(self._socket.fileno(), self._on_readable)
+            self._loop.add_reader(self._read_from, self._on_readable)
 
     async def serve(self, handle: Callable[[bytes | bytearray], bool]) -> None:
         """Hand each frame to ``handle`` until it returns False or the peer closes.
@@ -155,7 +192,7 @@ class FrameChannel:
         """Take what the socket holds and split it into frames (the event loop calls this)."""
         try:
             inbox = _inbox()
-            size = self._socket.recv_into(inbox)
+            size = os.readv(self._read_from, (inbox,))
         except BlockingIOError:
             return
         except OSError:
@@ -192,7 +229,7 @@ class FrameChannel:
     def _stop_reading(self) -> None:
         self._ended = True
         if self._loop is not None and not self._loop.is_closed():
-            self._loop.remove_reader(self._socket.fileno())
+            self._loop.remove_reader(self._read_from)
         self._wake()
 
     def _wake(self) -> None:
@@ -298,6 +335,9 @@ class FrameChannel:
         with self._lock:
             self._done = True
             self._backlog.clear()
-        if not self._ended and self._socket.fileno() >= 0:
+        if not self._ended and (self._pipe is not None or self._socket.fileno() >= 0):
             self._stop_reading()
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
         await self._stream.aclose()
