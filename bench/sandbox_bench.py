@@ -161,7 +161,8 @@ async def relay_only(sandbox: Sandbox) -> float:
     """Median µs per call through the real supervisor and worker, the host answering at once.
 
     The same script and runtime as a real execution, but the host side is a bare loop that
-    echoes a canned result: what the Deno side (socket + Worker relay) costs by itself.
+    echoes a canned result: what the Deno side (the worker's pipe out, the socket and the
+    supervisor's relay in) costs by itself.
     """
     settings = sandbox._settings(Limits(fuel=None, max_tool_calls=CALLS + 10))
     script = prepare(
@@ -182,18 +183,21 @@ async def relay_only(sandbox: Sandbox) -> float:
             fuel=None,
             fuel_per_tool_call=0,
             tools=["noop"],
+            seal="",
         )
         await stream.send(encode_frame(StartFrame(params=start_frame)))
-        # The host side as raw as the echo floor: the socket in blocking mode, read by a
-        # plain loop (blocking the event loop is fine here: nothing else runs).
+        # The host side as raw as the echo floor: the socket and the pipe in blocking mode,
+        # read by a plain loop (blocking the event loop is fine here: nothing else runs).
         raw = stream.extra(SocketAttribute.raw_socket)
         raw.setblocking(True)
+        assert spawned.frames is not None
+        os.set_blocking(spawned.frames, True)
         started: float | None = None
         calls = 0
         pending = b""
         finished = False
         while not finished:
-            pending += raw.recv(1 << 16)
+            pending += os.read(spawned.frames, 1 << 16)
             *lines, pending = pending.split(b"\n")
             for line in lines:
                 if b'"method":"tool_call"' in line:

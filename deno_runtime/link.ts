@@ -34,6 +34,7 @@ import {
   pending,
   position,
   readAll,
+  storeSeal,
 } from "./ring.ts";
 import { decodeUtf8, writeStdout } from "./primordials.ts";
 import { view } from "./text.ts";
@@ -46,6 +47,8 @@ let armed = false;
 let waiting = 0;
 let onLine: (line: string) => void = () => {};
 let partial: Uint8Array[] = [];
+/** Starts every frame (the start frame's `seal`); empty until it has come. */
+let seal = "";
 let partialBytes = 0;
 
 /** Open the channel the supervisor sent; `handler` gets each reply line. */
@@ -55,6 +58,12 @@ export function connect(
 ): void {
   channel = openChannel(buffer);
   onLine = handler;
+}
+
+/** Start every frame from now on with `value`, and keep it for the supervisor. */
+export function setSeal(value: string): void {
+  seal = value;
+  if (channel !== null) storeSeal(channel, encodeUtf8(value));
 }
 
 /** True once the final frame is written: nothing the script does is sent after it. */
@@ -88,13 +97,13 @@ function writeFrame(
 /** Send one frame (text ending in a newline). Dropped once finished. */
 export function send(frame: string): void {
   if (finished || channel === null) return;
-  writeFrame(channel, encodeUtf8(frame), null, null);
+  writeFrame(channel, encodeUtf8(seal + frame), null, null);
 }
 
 /** Send a frame made of text, UTF-8 bytes and text (a large result or arguments). */
 export function sendParts(head: string, body: Uint8Array, tail: string): void {
   if (finished || channel === null) return;
-  writeFrame(channel, encodeUtf8(head), body, encodeUtf8(tail));
+  writeFrame(channel, encodeUtf8(seal + head), body, encodeUtf8(tail));
 }
 
 /**
@@ -110,9 +119,9 @@ export function finish(
   if (!finished) {
     // Once the frame is in the pipe, the flag tells the supervisor to end the process.
     if (body === null) {
-      writeFrame(channel, encodeUtf8(head + tail), null, null);
+      writeFrame(channel, encodeUtf8(seal + head + tail), null, null);
     } else {
-      writeFrame(channel, encodeUtf8(head), body, encodeUtf8(tail));
+      writeFrame(channel, encodeUtf8(seal + head), body, encodeUtf8(tail));
     }
     finished = true;
     markDone(channel);

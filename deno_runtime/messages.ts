@@ -29,6 +29,11 @@ export interface StartParams {
   /** Tool names; each becomes a global `external_<name>`. */
   tools: string[];
   /**
+   * Starts every frame this execution sends: the host refuses a line without
+   * it, so a script that reached the process's stdout could forge nothing.
+   */
+  seal: string;
+  /**
    * In a session: the JSON text of an object holding the variables carried in
    * (the wrapper declares them), and the most UTF-8 bytes of JSON the
    * variables carried out may take. Null outside a session.

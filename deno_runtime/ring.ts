@@ -50,6 +50,10 @@ const DONE = 4;
 const PARKED = 5;
 /** 1 while the worker has written part of a frame to stdout and not its end. */
 const MID_FRAME = 6;
+/** The length of the execution's seal, whose bytes follow the slots. */
+const SEAL_LENGTH = 7;
+const SEAL_OFFSET = 32;
+const SEAL_MAX_BYTES = CONTROL_BYTES - SEAL_OFFSET;
 
 /** One direction of the channel. */
 export interface Ring {
@@ -194,6 +198,33 @@ export function done(channel: Channel): Promise<unknown> | null {
 /** The worker begins (`true`) or ends (`false`) writing one frame in parts. */
 export function markMidFrame(channel: Channel, mid: boolean): void {
   AtomicsStore(channel.control, MID_FRAME, mid ? 1 : 0);
+}
+
+/**
+ * Keep the execution's seal (from the start frame) where the supervisor finds
+ * it for a crash report; one longer than the room left is not kept.
+ */
+export function storeSeal(channel: Channel, seal: Uint8Array): void {
+  const size = TypedArrayPrototypeGetLength(seal);
+  if (size > SEAL_MAX_BYTES) return;
+  TypedArrayPrototypeSet(
+    new Uint8ArrayCtor(channel.buffer, SEAL_OFFSET, size),
+    seal,
+    0,
+  );
+  AtomicsStore(channel.control, SEAL_LENGTH, size);
+}
+
+/** The execution's seal, as the worker kept it (empty before the start frame). */
+export function loadSeal(channel: Channel): Uint8Array {
+  const size = AtomicsLoad(channel.control, SEAL_LENGTH);
+  const seal = new Uint8ArrayCtor(size);
+  TypedArrayPrototypeSet(
+    seal,
+    new Uint8ArrayCtor(channel.buffer, SEAL_OFFSET, size),
+    0,
+  );
+  return seal;
 }
 
 /** Whether the worker stopped in the middle of a frame. */

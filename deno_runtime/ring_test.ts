@@ -4,12 +4,14 @@ import {
   done,
   isDone,
   isMidFrame,
+  loadSeal,
   markDone,
   markMidFrame,
   openChannel,
   pending,
   readAll,
   RING_BYTES,
+  storeSeal,
   writeSome,
 } from "./ring.ts";
 
@@ -57,4 +59,12 @@ Deno.test("the mid-frame flag says whether a frame was left unfinished", () => {
   assertEquals(isMidFrame(channel), true);
   markMidFrame(channel, false);
   assertEquals(isMidFrame(channel), false);
+});
+
+Deno.test("the seal the worker keeps is the one the supervisor loads", () => {
+  const channel = openChannel(createBuffer());
+  assertEquals(loadSeal(channel).length, 0); // none before the start frame
+  const seal = new TextEncoder().encode("0123456789abcdef");
+  storeSeal(channel, seal);
+  assertEquals(Array.from(loadSeal(channel)), Array.from(seal));
 });

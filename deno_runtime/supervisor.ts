@@ -32,6 +32,7 @@ import {
   createBuffer,
   done,
   isMidFrame,
+  loadSeal,
   openChannel,
   position,
   writeSome,
@@ -88,8 +89,11 @@ async function watch(): Promise<void> {
     const finished = done(channel);
     if (finished === null) exit(); // the frame is in the pipe already
     if (crash !== null) {
-      // a frame the worker left unfinished must not swallow the report
-      writeOut(encoder.encode((isMidFrame(channel) ? "\n" : "") + crash));
+      // a frame the worker left unfinished must not swallow the report, which
+      // carries the seal the worker kept (none before its start frame came)
+      if (isMidFrame(channel)) writeOut(encoder.encode("\n"));
+      writeOut(loadSeal(channel));
+      writeOut(encoder.encode(crash));
       exit();
     }
     await Promise.race([

@@ -24,7 +24,14 @@ import { createFuelMeter, type FuelMeter } from "./fuel_meter.ts";
 import { removeGlobalInternals, removeGlobals } from "./globals.ts";
 import { captureSite, harden, siteFrames } from "./harden.ts";
 import { toJson } from "./json.ts";
-import { connect, expectReply, finish, isFinished, send } from "./link.ts";
+import {
+  connect,
+  expectReply,
+  finish,
+  isFinished,
+  send,
+  setSeal,
+} from "./link.ts";
 import { capturedState, expose } from "./state.ts";
 import type { ChannelMessage, ScriptError, StartParams } from "./messages.ts";
 import {
@@ -305,6 +312,7 @@ function onLine(line: string): void {
 
 async function run(start: StartParams): Promise<void> {
   params = start;
+  setSeal(typeof start.seal === "string" ? start.seal : "");
   setCutMarker(start.cutMarker);
   send('{"jsonrpc":"2.0","method":"started","params":{}}\n');
   if (bootFailure !== null) finishWithError(bootFailure);

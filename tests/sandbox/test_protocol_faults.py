@@ -1,7 +1,8 @@
 """A sandbox that breaks the protocol ends its own execution, never the host.
 
 A rogue supervisor (real Deno, real socket and pipe) stands in for a compromised
-sandbox: it connects as the real one does and writes its frames to stdout.
+sandbox: it connects as the real one does, reads the start frame for the execution's seal
+(unless told not to) and writes its lines, sealed, to stdout.
 """
 
 from __future__ import annotations
@@ -20,9 +21,20 @@ pytestmark = pytest.mark.anyio
 
 ROGUE = """
 const conn = await Deno.connect({ transport: "unix", path: Deno.args[0] });
+let start = "";
+const buffer = new Uint8Array(1 << 16);
+while (!start.includes("\\n")) {
+  const n = await conn.read(buffer);
+  if (n === null) Deno.exit(0);
+  start += new TextDecoder().decode(buffer.subarray(0, n));
+}
+const seal = Deno.args[3] === "unsealed"
+  ? ""
+  : JSON.parse(start.slice(0, start.indexOf("\\n"))).params.seal;
 const text = Deno.args[1].startsWith("REPEAT:")
-  ? "x".repeat(Number(Deno.args[1].slice(7)))
-  : Deno.args[1].replaceAll("\\\\n", "\\n");
+  ? seal + "x".repeat(Number(Deno.args[1].slice(7)))
+  : Deno.args[1].replaceAll("\\\\n", "\\n").split("\\n")
+    .map((line, i, all) => i < all.length - 1 || line ? seal + line : line).join("\\n");
 const out = new TextEncoder().encode(text);
 let offset = 0;
 while (offset < out.length) {
@@ -84,8 +96,24 @@ async def test_a_call_of_an_unknown_tool_is_answered_as_unknown(
     assert call.error is not None and call.error.startswith("unknown tool 'nope'")
 
 
+async def test_a_line_without_the_seal_is_refused_even_a_well_formed_final_frame(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, leak_check: LeakCheck
+) -> None:
+    # what a script would write had it reached the process's stdout: it cannot know the seal
+    sent = '{"jsonrpc":"2.0","method":"final","params":{"status":"ok","result":7}}\\n'
+    record = await _run_rogue(monkeypatch, tmp_path, sent, sealed=False)
+    assert record.error is not None and record.error.kind == "internal"
+    assert record.error.message.startswith("a line from the sandbox without its seal")
+    assert record.result is None
+
+
 async def _run_rogue(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sent: str, linger_ms: int = 50
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    sent: str,
+    linger_ms: int = 50,
+    *,
+    sealed: bool = True,
 ) -> ExecutionRecord:
     """Run a script in a sandbox whose process writes ``sent``, waits, and exits."""
     rogue = tmp_path / "rogue.ts"
@@ -103,6 +131,7 @@ async def _run_rogue(
             str(socket_path),
             sent,
             str(linger_ms),
+            "sealed" if sealed else "unsealed",
         ]
 
     monkeypatch.setattr(execution, "sandbox_command", command)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import secrets
 import select
 import shutil
 import socket
@@ -78,6 +79,7 @@ from tsact._wire.protocol import (
 )
 
 LOGGER = logging.getLogger("tsact.process")
+SEAL_BYTES = 8  # random bytes of an execution's seal (sent as 16 hex characters)
 
 
 class CarriedState(Protocol):
@@ -170,6 +172,8 @@ class _Execution:
     race: anyio.CancelScope | None = None
     output: anyio.CancelScope | None = None  # the reader of the process's stderr
     dispatcher: ToolDispatcher | None = None
+    seal: bytes = b""
+    """Starts every frame of this execution (``StartParams.seal``), once it has started."""
     ended_by_frame: bool = False
     """The script's final frame concluded it: the process has nothing more to say."""
 
@@ -460,7 +464,7 @@ def _on_frame(execution: _Execution, script: PreparedScript, line: bytes | bytea
     dispatcher = execution.dispatcher
     assert dispatcher is not None
     try:
-        frame = decode_frame(line)
+        frame = decode_frame(line, execution.seal)
     except ProtocolError as exc:
         execution.fail("internal", str(exc))
         return False
@@ -519,6 +523,8 @@ async def _open(
     )
     spawned.frames = None  # the channel owns it now
     execution.channel = channel
+    seal = secrets.token_hex(SEAL_BYTES)
+    execution.seal = seal.encode()
     start = StartFrame(
         params=StartParams(
             module=script.module_url,
@@ -530,6 +536,7 @@ async def _open(
             fuel=limits.fuel,
             fuel_per_tool_call=limits.fuel_per_tool_call,
             tools=execution.settings.toolbox.names,
+            seal=seal,
             session=None
             if execution.session is None
             else SessionStart(

@@ -132,6 +132,9 @@ class StartParams(msgspec.Struct, frozen=True, rename="camel"):
     fuel: int | None
     fuel_per_tool_call: int
     tools: list[str]
+    seal: str
+    """Starts every frame the sandbox sends in this execution: a line without it (one a
+    script could have written had it reached the process's stdout) is refused."""
     session: SessionStart | None = None
 
 
@@ -190,13 +193,23 @@ class ScriptValueError(Exception):
 _LONE_SURROGATE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def decode_frame(line: bytes | bytearray) -> SandboxFrame:
-    """Decode one line from the sandbox.
+def decode_frame(line: bytes | bytearray, seal: bytes = b"") -> SandboxFrame:
+    """Decode one line from the sandbox, which must start with the execution's ``seal``.
 
     Raises ``ProtocolError`` for anything that is not the protocol, and
     ``ScriptValueError`` for a well-formed frame carrying a value no decoder takes.
     Lone surrogates (which scripts can make) become U+FFFD.
     """
+    if seal:
+        if not line.startswith(seal):
+            preview = line[:200].decode("utf-8", "replace")
+            raise ProtocolError(f"a line from the sandbox without its seal: {preview!r}")
+        with memoryview(line) as view:  # the frame after the seal, not a copy of it
+            return _decode_unsealed(view[len(seal) :])
+    return _decode_unsealed(line)
+
+
+def _decode_unsealed(line: bytes | bytearray | memoryview) -> SandboxFrame:
     try:
         frame: SandboxFrame = _decoder.decode(line)
     except RecursionError:
@@ -204,10 +217,12 @@ def decode_frame(line: bytes | bytearray) -> SandboxFrame:
             "limit", f"a value from the script nests deeper than {MAX_JSON_DEPTH} levels"
         ) from None
     except msgspec.DecodeError as exc:
+        if isinstance(line, memoryview):
+            line = line.tobytes()  # a rare path: the text is searched and repaired
         if b"\\u" in line:
             repaired = _LONE_SURROGATE.sub(rb"\1\\ufffd", line)
             if repaired != line:
-                return decode_frame(repaired)
+                return _decode_unsealed(repaired)
         if "out of range" in str(exc):
             raise ScriptValueError(
                 "runtime", f"a value from the script is out of range for JSON ({exc})"
