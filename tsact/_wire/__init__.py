@@ -18,7 +18,7 @@ The route of one execution, and of one tool call within it, module by module:
    ``tool_call`` frame and ``link.ts`` writes it to the process's stdout, the host's pipe.
 5. ``channel.FrameChannel`` reads the line in the event loop's reader callback and, in
    the same callback, hands it to the session's frame handler
-   (``tsact._execution.execute._on_frame``), which decodes it
+   (``tsact._execution.execute._on_frame``), which checks its seal and decodes it
    (``protocol.decode_frame``), records a ``ToolCallRecord`` and hands the call to
    ``dispatcher.ToolDispatcher``, which bounds how many run at once: a sync tool on a
    pool thread (``threads``), an async tool in a worker task on the event loop.
