@@ -137,3 +137,23 @@ async def _run_rogue(
     monkeypatch.setattr(execution, "sandbox_command", command)
     sandbox = Sandbox([], limits=Limits(max_result_bytes=1000, timeout_s=10))
     return await sandbox.run("return 1")
+
+
+async def test_a_worker_that_crashes_at_boot_is_reported_by_the_supervisor(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, leak_check: LeakCheck
+) -> None:
+    # The real supervisor, with a worker that throws before it could learn the seal: the
+    # supervisor's own report reaches the host, which refuses it as unsealed but shows it.
+    broken = tmp_path / "worker.js"
+    broken.write_text('throw new Error("boom at boot");\n')
+
+    def command(binary: Path, socket_path: Path, limits: Limits) -> list[str]:
+        real = sandbox_command(binary, socket_path, limits)
+        worker = real[-1]
+        return [part.replace(worker, str(broken)) for part in real]
+
+    monkeypatch.setattr(execution, "sandbox_command", command)
+    record = await Sandbox([], limits=Limits(timeout_s=10)).run("return 1")
+    assert record.error is not None and record.error.kind == "internal"
+    assert record.error.message.startswith("a line from the sandbox without its seal")
+    assert "boom at boot" in record.error.message
