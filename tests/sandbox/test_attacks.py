@@ -229,8 +229,9 @@ async def test_poisoned_typed_arrays_do_not_bend_frames_on_their_way_to_the_pipe
     sandbox: Sandbox,
 ) -> None:
     # The worker writes its frames to the host's pipe itself: a script that rewrites
-    # what it could reach of typed arrays and of writing must not cut, forge or stop
-    # them. A large argument and result take several writes (the pipe holds 1 MiB).
+    # what it could reach of typed arrays, of writing and of calling must not cut, forge
+    # or stop them, nor run on their way. A large argument and result take several
+    # writes (the pipe holds 1 MiB).
     record = await sandbox.run(
         """
 const typed = Object.getPrototypeOf(Uint8Array.prototype);
@@ -241,10 +242,19 @@ for (const name of ["length", "byteOffset", "buffer", "byteLength"]) {
   try { Object.defineProperty(typed, name, { get: () => 0 }); } catch {}
 }
 try { (TextEncoder.prototype as any).encode = () => new Uint8Array(0); } catch {}
+let calls = 0; // what runs Function.prototype's methods on the frames' way is counted
+for (const name of ["call", "apply", "bind"]) {
+  const original = (Function.prototype as any)[name];
+  (Function.prototype as any)[name] = function (this: unknown, ...args: unknown[]) {
+    calls++;
+    return Reflect.apply(original, this, args);
+  };
+}
 const big = "x".repeat(3_000_000);
 const back = await external_echo({ value: big });
 console.log("after the call");
-return { same: back === big, size: (back as string).length, part: big.slice(0, 2_500_000) };
+const size = (back as string).length;
+return { same: back === big, size, part: big.slice(0, 2_500_000), calls };
 """,
         limits=Limits(max_result_bytes=8_000_000, timeout_s=20),
     )
@@ -252,6 +262,7 @@ return { same: back === big, size: (back as string).length, part: big.slice(0, 2
     assert isinstance(record.result, dict)
     assert record.result["same"] is True and record.result["size"] == 3_000_000
     assert record.result["part"] == "x" * 2_500_000
+    assert record.result["calls"] == 0
     assert [entry.text for entry in record.console] == ["after the call"]
     (call,) = record.tool_calls
     assert call.status == "ok"
