@@ -185,7 +185,7 @@ async def relay_only(sandbox: Sandbox) -> float:
             tools=["noop"],
             seal="",
         )
-        await stream.send(encode_frame(StartFrame(params=start_frame)))
+        await stream.send(bytes(encode_frame(StartFrame(params=start_frame))))
         # The host side as raw as the echo floor: the socket and the pipe in blocking mode,
         # read by a plain loop (blocking the event loop is fine here: nothing else runs).
         raw = stream.extra(SocketAttribute.raw_socket)
@@ -298,8 +298,10 @@ async def collect() -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        tools = [noop, anoop, noop_unchecked, point, point_unchecked, point_dict]
-        sandbox = Sandbox(tools, limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10))
+        sandbox = Sandbox(
+            [noop, anoop, noop_unchecked, point, point_unchecked, point_dict],
+            limits=Limits(timeout_s=60, max_tool_calls=CALLS + 10),
+        )
         # Floor and measure alternate, so that both see the same moments of a noisy machine.
         floors, samples, one_worker = [], [], []
         cold_steps: list[dict[str, float]] = []
