@@ -71,39 +71,38 @@ export function isFinished(): boolean {
   return finished;
 }
 
-/** Write all of `bytes` to the host's pipe. */
-function writeOut(bytes: Uint8Array): void {
-  const size = TypedArrayPrototypeGetLength(bytes);
-  let from = 0;
-  while (from < size) {
-    from += writeStdout(from === 0 ? bytes : view(bytes, from, size));
-  }
-}
-
-/** Write one frame's parts; the supervisor knows a crash cut it short. */
+/**
+ * Write one frame to the host's pipe: the seal, `head`, then `body` and `tail`
+ * (a large result or arguments go as UTF-8 bytes between two texts). The flag
+ * lets the supervisor know if a crash cut the frame short.
+ */
 function writeFrame(
   open: Channel,
-  head: Uint8Array,
+  head: string,
   body: Uint8Array | null,
-  tail: Uint8Array | null,
+  tail: string,
 ): void {
   markMidFrame(open, true);
-  writeOut(head);
-  if (body !== null) writeOut(body);
-  if (tail !== null) writeOut(tail);
+  if (body === null) {
+    writeStdout(encodeUtf8(seal + head + tail));
+  } else {
+    writeStdout(encodeUtf8(seal + head));
+    writeStdout(body);
+    writeStdout(encodeUtf8(tail));
+  }
   markMidFrame(open, false);
 }
 
 /** Send one frame (text ending in a newline). Dropped once finished. */
 export function send(frame: string): void {
   if (finished || channel === null) return;
-  writeFrame(channel, encodeUtf8(seal + frame), null, null);
+  writeFrame(channel, frame, null, "");
 }
 
 /** Send a frame made of text, UTF-8 bytes and text (a large result or arguments). */
 export function sendParts(head: string, body: Uint8Array, tail: string): void {
   if (finished || channel === null) return;
-  writeFrame(channel, encodeUtf8(seal + head), body, encodeUtf8(tail));
+  writeFrame(channel, head, body, tail);
 }
 
 /**
@@ -118,11 +117,7 @@ export function finish(
   if (channel === null) throw new Error("no channel");
   if (!finished) {
     // Once the frame is in the pipe, the flag tells the supervisor to end the process.
-    if (body === null) {
-      writeFrame(channel, encodeUtf8(seal + head + tail), null, null);
-    } else {
-      writeFrame(channel, encodeUtf8(seal + head), body, encodeUtf8(tail));
-    }
+    writeFrame(channel, head, body, tail);
     finished = true;
     markDone(channel);
   }

@@ -231,11 +231,22 @@ const stdout = typeof Deno === "object" ? Deno.stdout : null;
 const stdoutWriteSync = stdout === null ? null : uncurry(stdout.writeSync);
 
 /**
- * Write some of `bytes` to the process's stdout, blocking; return how many were
- * written. Captured before `Deno` is removed: the worker writes its frames there,
- * to the host's pipe, and nothing else in the process writes to it.
+ * Write all of `bytes` to the process's stdout, blocking while the pipe is full.
+ * Captured before `Deno` is removed: the sandbox's frames go there, to the
+ * host's pipe, and nothing else in the process writes to it.
  */
-export function writeStdout(bytes: Uint8Array): number {
+export function writeStdout(bytes: Uint8Array): void {
   if (stdout === null || stdoutWriteSync === null) throw new Error("no stdout");
-  return stdoutWriteSync(stdout, bytes);
+  const buffer = TypedArrayPrototypeGetBuffer(bytes);
+  const offset = TypedArrayPrototypeGetByteOffset(bytes);
+  const size = TypedArrayPrototypeGetLength(bytes);
+  let from = 0;
+  while (from < size) {
+    from += stdoutWriteSync(
+      stdout,
+      from === 0
+        ? bytes
+        : new Uint8ArrayCtor(buffer, offset + from, size - from),
+    );
+  }
 }

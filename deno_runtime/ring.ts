@@ -184,11 +184,6 @@ export function markDone(channel: Channel): void {
   AtomicsNotify(channel.control, DONE);
 }
 
-/** Whether the worker has written its final frame. */
-export function isDone(channel: Channel): boolean {
-  return AtomicsLoad(channel.control, DONE) === 1;
-}
-
 /** Resolve once the worker has written its final frame (null if it has already). */
 export function done(channel: Channel): Promise<unknown> | null {
   const waited = AtomicsWaitAsync(channel.control, DONE, 0);

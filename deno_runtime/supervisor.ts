@@ -27,6 +27,7 @@
 /// <reference lib="deno.ns" />
 /// <reference lib="deno.window" />
 import type { ChannelMessage } from "./messages.ts";
+import { writeStdout } from "./primordials.ts";
 import {
   changed,
   createBuffer,
@@ -68,14 +69,6 @@ function exit(): never {
   Deno.exit(0);
 }
 
-/** Write all of `bytes` to stdout, the host's pipe (the worker has stopped). */
-function writeOut(bytes: Uint8Array): void {
-  let offset = 0;
-  while (offset < bytes.length) {
-    offset += Deno.stdout.writeSync(bytes.subarray(offset));
-  }
-}
-
 /** Drop every permission: from here on this process can only use its open socket and stdout. */
 function revokeAll(): void {
   for (const name of ["read", "net", "write", "env", "run", "ffi", "sys"]) {
@@ -91,9 +84,9 @@ async function watch(): Promise<void> {
     if (crash !== null) {
       // a frame the worker left unfinished must not swallow the report, which
       // carries the seal the worker kept (none before its start frame came)
-      if (isMidFrame(channel)) writeOut(encoder.encode("\n"));
-      writeOut(loadSeal(channel));
-      writeOut(encoder.encode(crash));
+      if (isMidFrame(channel)) writeStdout(encoder.encode("\n"));
+      writeStdout(loadSeal(channel));
+      writeStdout(encoder.encode(crash));
       exit();
     }
     await Promise.race([

@@ -312,7 +312,7 @@ function onLine(line: string): void {
 
 async function run(start: StartParams): Promise<void> {
   params = start;
-  setSeal(typeof start.seal === "string" ? start.seal : "");
+  setSeal(start.seal);
   setCutMarker(start.cutMarker);
   send('{"jsonrpc":"2.0","method":"started","params":{}}\n');
   if (bootFailure !== null) finishWithError(bootFailure);

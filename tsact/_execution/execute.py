@@ -383,9 +383,7 @@ async def _supervise(
             race.start_soon(_memory_guard, execution, process.pid)
             race.start_soon(_exit_guard, execution, process)
             race.start_soon(_session, execution, script, spawned, race)
-        kill_group(process)
-        if execution.ended_by_frame:  # nothing more worth reading: do not wait for the exit
-            output.cancel_scope.cancel()  # (done already as the frame came; see _finish)
+        kill_group(process)  # (_finish stopped reading output if the script ended itself)
 
 
 async def _deadline(execution: _Execution) -> None:
@@ -552,7 +550,8 @@ def _finish(execution: _Execution, script: PreparedScript, frame: FinalFrame) ->
     params = frame.params
     execution.ended_by_frame = execution.outcome is None
     if execution.ended_by_frame and execution.output is not None:
-        execution.output.cancel()  # stop reading output with the racers, not after them
+        # nothing more worth reading: stop with the racers, without waiting for the exit
+        execution.output.cancel()
     if params.status == "ok":
         execution.conclude(
             _Outcome(

@@ -24,7 +24,6 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 # The cap is a backstop above the RSS watchdog.
 DATA_LIMIT_FLOOR = 2048 * MiB
 MEMORY_POLL_S = 0.005
-F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux; Python names it from 3.10
 PIPE_BYTES = 1 << 20  # the default /proc/sys/fs/pipe-max-size
 
 
@@ -35,7 +34,7 @@ def frame_pipe() -> tuple[int, int]:
     read_end, write_end = os.pipe()
     os.set_blocking(read_end, False)
     with contextlib.suppress(OSError):
-        fcntl.fcntl(read_end, F_SETPIPE_SZ, PIPE_BYTES)
+        fcntl.fcntl(read_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     return read_end, write_end
 
 

@@ -80,12 +80,14 @@ class SparePool:
     async def wait_ready(self) -> None:
         """Return once every spare of the pool has booted and connected (at once outside
         the block)."""
-        while self._group is not None and (
-            len(self._ready) < self.size or not all(map(_connected, self._ready))
-        ):
+        while self._group is not None:
+            # once every spare is connected, a pool short of its size with no boot under
+            # way had a boot fail: nothing more is coming
+            if all(map(_connected, self._ready)) and (
+                len(self._ready) >= self.size or self._booting == 0
+            ):
+                return
             self._changed = anyio.Event()
-            if self._booting == 0 and all(map(_connected, self._ready)):
-                return  # a boot failed: nothing more is coming
             await self._changed.wait()
 
     async def take(self, settings: ExecutionSettings) -> SpawnedSandbox | None:

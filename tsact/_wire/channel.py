@@ -140,13 +140,7 @@ class FrameChannel:
         self._handler = handle
         try:
             self._deliver()  # what came before serving began
-            while self._handler is not None:
-                if self._failure is not None:
-                    raise self._failure
-                if self._too_large:
-                    raise FrameTooLarge(f"a frame from the sandbox exceeds {self._max} bytes")
-                if self._ended:
-                    return
+            while self._handler is not None and not self._ended:
                 self._waiter = self._loop.create_future()
                 try:
                     await self._waiter
@@ -154,6 +148,8 @@ class FrameChannel:
                     self._waiter = None
             if self._failure is not None:
                 raise self._failure
+            if self._handler is not None and self._too_large:
+                raise self._too_large_error()
         finally:
             self._handler = None
             self._failure = None
@@ -178,7 +174,7 @@ class FrameChannel:
             return await self._receive_from_stream()
         while not self._frames:
             if self._too_large:
-                raise FrameTooLarge(f"a frame from the sandbox exceeds {self._max} bytes")
+                raise self._too_large_error()
             if self._ended:
                 raise anyio.EndOfStream
             self._waiter = self._loop.create_future()
@@ -189,7 +185,7 @@ class FrameChannel:
         return self._frames.popleft()
 
     def _on_readable(self) -> None:
-        """Take what the socket holds and split it into frames (the event loop calls this)."""
+        """Take what the pipe holds and split it into frames (the event loop calls this)."""
         try:
             inbox = _inbox()
             size = os.readv(self._read_from, (inbox,))
@@ -248,8 +244,11 @@ class FrameChannel:
         except (anyio.IncompleteRead, anyio.BrokenResourceError, anyio.ClosedResourceError):
             raise anyio.EndOfStream from None
         if line is None or len(line) > self._max:  # a long line may come whole in one read
-            raise FrameTooLarge(f"a frame from the sandbox exceeds {self._max} bytes")
+            raise self._too_large_error()
         return line
+
+    def _too_large_error(self) -> FrameTooLarge:
+        return FrameTooLarge(f"a frame from the sandbox exceeds {self._max} bytes")
 
     def _write_backlog(self) -> bool:
         """Write what the socket takes now (lock held); True when nothing is left.

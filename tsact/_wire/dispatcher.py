@@ -217,14 +217,17 @@ class ToolDispatcher:
         job: _Call | None = first
         while job is not None:
             await self._answer(job)
-            job = None
-            while not self._closed:
-                if self._ready:
-                    job = self._ready.popleft()
-                    break
-                idle = anyio.Event()
-                self._idle.append(idle)
-                await idle.wait()
+            job = await self._next_job()
+
+    async def _next_job(self) -> _Call | None:
+        """The next call for a worker task, once there is one (None: the run ended)."""
+        while not self._ready:
+            if self._closed:
+                return None
+            idle = anyio.Event()
+            self._idle.append(idle)
+            await idle.wait()
+        return self._ready.popleft()
 
     async def _answer(self, job: _Call) -> None:
         """Answer a call on the event loop and send the reply, unless the run ended."""

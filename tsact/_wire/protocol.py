@@ -193,20 +193,18 @@ class ScriptValueError(Exception):
 _LONE_SURROGATE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def decode_frame(line: bytes | bytearray, seal: bytes = b"") -> SandboxFrame:
+def decode_frame(line: bytes | bytearray, seal: bytes) -> SandboxFrame:
     """Decode one line from the sandbox, which must start with the execution's ``seal``.
 
     Raises ``ProtocolError`` for anything that is not the protocol, and
     ``ScriptValueError`` for a well-formed frame carrying a value no decoder takes.
     Lone surrogates (which scripts can make) become U+FFFD.
     """
-    if seal:
-        if not line.startswith(seal):
-            preview = line[:200].decode("utf-8", "replace")
-            raise ProtocolError(f"a line from the sandbox without its seal: {preview!r}")
-        with memoryview(line) as view:  # the frame after the seal, not a copy of it
-            return _decode_unsealed(view[len(seal) :])
-    return _decode_unsealed(line)
+    if not line.startswith(seal):
+        preview = line[:200].decode("utf-8", "replace")
+        raise ProtocolError(f"a line from the sandbox without its seal: {preview!r}")
+    with memoryview(line) as view:  # the frame after the seal, not a copy of it
+        return _decode_unsealed(view[len(seal) :])
 
 
 def _decode_unsealed(line: bytes | bytearray | memoryview) -> SandboxFrame:
