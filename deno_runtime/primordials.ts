@@ -69,10 +69,22 @@ export const StringPrototypeCharCodeAt = uncurry(String.prototype.charCodeAt);
 export const StringPrototypeIndexOf = uncurry(String.prototype.indexOf);
 export const StringPrototypeSlice = uncurry(String.prototype.slice);
 
-export const ArrayPrototypePush = uncurry(Array.prototype.push) as (
-  self: unknown[],
-  ...items: unknown[]
-) => number;
+/**
+ * `array.push(item)` as an own element, defined rather than assigned: an
+ * assignment to an index the array lacks runs any setter a script planted for
+ * that index on `Object.prototype` or `Array.prototype` (and drops the item).
+ */
+export function ArrayPrototypePush<T>(array: T[], item: T): number {
+  const at = array.length; // an array's own, non-configurable data property
+  ReflectDefineProperty(array, at, {
+    __proto__: null,
+    value: item,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  } as PropertyDescriptor);
+  return at + 1;
+}
 
 export const WeakMapCtor = WeakMap;
 export const WeakMapPrototypeGet = uncurry(WeakMap.prototype.get) as (

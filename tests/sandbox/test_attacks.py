@@ -266,3 +266,55 @@ return { same: back === big, size, part: big.slice(0, 2_500_000), calls };
     assert [entry.text for entry in record.console] == ["after the call"]
     (call,) = record.tool_calls
     assert call.status == "ok"
+
+
+FRAME_WAY_POISONS = {
+    # getters every object inherits, for names code on a frame's way could read
+    "inherited-getters": """
+let calls = 0;
+for (const name of ["length", "byteLength", "byteOffset", "buffer", "then", "seal", "0",
+                    "head", "body", "tail", "channel", "control"]) {
+  Object.defineProperty(Object.prototype, name, {
+    get() { calls++; return undefined; }, set() { calls++; }, configurable: true,
+  });
+}
+Object.defineProperty(Array.prototype, Symbol.iterator, {
+  get() { calls++; return undefined; }, configurable: true,
+});
+""",
+    # the globals the runtime was built from, replaced by stand-ins that count and throw
+    "replaced-globals": """
+let calls = 0;
+for (const name of ["Uint8Array", "Int32Array", "SharedArrayBuffer", "TextEncoder",
+                    "TextDecoder", "Atomics", "Reflect", "JSON", "Object", "Array"]) {
+  (globalThis as any)[name] = new Proxy(function () {}, {
+    get() { calls++; throw new Error("replaced " + name); },
+    apply() { calls++; throw new Error("replaced " + name); },
+    construct() { calls++; throw new Error("replaced " + name); },
+  });
+}
+""",
+}
+
+
+@pytest.mark.parametrize("poison", FRAME_WAY_POISONS, ids=list(FRAME_WAY_POISONS))
+async def test_frames_cross_whole_whatever_else_the_script_poisons(
+    sandbox: Sandbox, poison: str
+) -> None:
+    # More of the class above: nothing the script plants runs on the way of a call, its
+    # reply or the result. (Console text is formatted with the script's own built-ins, as
+    # Deno formats it: it is the script's text either way.)
+    record = await sandbox.run(
+        FRAME_WAY_POISONS[poison]
+        + """
+const big = "y".repeat(2_000_000);
+const back = await external_echo({ value: big });
+const same = back === big;
+return `${same}:${calls}:${big.substring(0, 1_500_000)}`;
+""",
+        limits=Limits(max_result_bytes=8_000_000, timeout_s=20),
+    )
+    assert record.status == "ok", record.error
+    assert record.result == "true:0:" + "y" * 1_500_000
+    (call,) = record.tool_calls
+    assert call.status == "ok" and call.result == "y" * 2_000_000
