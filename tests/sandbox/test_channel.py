@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
+import os
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 from anyio.abc import SocketStream
 from anyio.streams.buffered import BufferedByteReceiveStream
 
+from tsact._execution.process import PIPE_BYTES, frame_pipe
 from tsact._wire.channel import FrameChannel, FrameTooLarge
 
 pytestmark = pytest.mark.anyio
@@ -131,17 +134,26 @@ async def test_frames_arrive_whole_in_order_then_the_end(
             await channel.receive()
 
 
-@pytest.mark.parametrize("reader_callback", [True, False], ids=["reader-callback", "stream"])
-async def test_a_frame_over_the_limit_ends_reading_after_the_ones_before(
-    tmp_path: Path, reader_callback: bool
-) -> None:
+@pytest.fixture(params=[True, False], ids=["reader-callback", "stream"])
+async def over_the_limit(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[FrameChannel]:
+    """A channel with a 10,000-byte limit that has been sent a frame, one over the limit
+    and one more (read either way)."""
     async with _open(
-        tmp_path / "c.sock", reader_callback=reader_callback, max_frame_bytes=10_000
+        tmp_path / "c.sock", reader_callback=request.param, max_frame_bytes=10_000
     ) as (channel, peer):
         await peer.send(b"ok\n" + b"y" * 20_000 + b"\nnever\n")
-        assert await channel.receive() == b"ok"
-        with pytest.raises(FrameTooLarge, match="exceeds 10000 bytes"):
-            await channel.receive()
+        yield channel
+
+
+async def test_a_frame_over_the_limit_ends_reading_after_the_ones_before(
+    over_the_limit: FrameChannel,
+) -> None:
+    channel = over_the_limit
+    assert await channel.receive() == b"ok"
+    with pytest.raises(FrameTooLarge, match="exceeds 10000 bytes"):
+        await channel.receive()
 
 
 async def test_serve_hands_frames_in_order_until_the_handler_stops(
@@ -194,18 +206,13 @@ async def test_serve_raises_what_the_handler_raised_and_stops_reading(
     assert seen == [b"ok", b"bad"]
 
 
-@pytest.mark.parametrize("reader_callback", [True, False], ids=["reader-callback", "stream"])
 async def test_serve_hands_the_frames_before_one_over_the_limit_then_raises(
-    tmp_path: Path, reader_callback: bool
+    over_the_limit: FrameChannel,
 ) -> None:
-    async with _open(
-        tmp_path / "c.sock", reader_callback=reader_callback, max_frame_bytes=10_000
-    ) as (channel, peer):
-        seen: list[bytes] = []
-        await peer.send(b"ok\n" + b"y" * 20_000 + b"\nnever\n")
-        with pytest.raises(FrameTooLarge, match="exceeds 10000 bytes"):
-            await channel.serve(lambda line: seen.append(bytes(line)) is None)
-        assert seen == [b"ok"]
+    seen: list[bytes] = []
+    with pytest.raises(FrameTooLarge, match="exceeds 10000 bytes"):
+        await over_the_limit.serve(lambda line: seen.append(bytes(line)) is None)
+    assert seen == [b"ok"]
 
 
 async def test_on_asyncio_serve_handles_a_frame_in_the_read_not_in_a_woken_task(
@@ -226,3 +233,46 @@ async def test_on_asyncio_serve_handles_a_frame_in_the_read_not_in_a_woken_task(
             group.start_soon(send_later)
             await channel.serve(handle)
         assert tasks == [None]  # run by the loop's reader callback, outside any task
+
+
+@pytest.mark.parametrize("reader_callback", [True, False], ids=["reader-callback", "stream"])
+async def test_with_a_pipe_frames_are_read_from_it_and_written_to_the_socket(
+    tmp_path: Path, reader_callback: bool
+) -> None:
+    # as in a sandbox: the worker's frames come on the process's stdout pipe
+    listener = await anyio.create_unix_listener(tmp_path / "c.sock")
+    peer = await anyio.connect_unix(tmp_path / "c.sock")
+    stream = await listener.accept()
+    frames, frames_out = frame_pipe()
+    channel = FrameChannel(stream, 1 << 20, frames=frames, reader_callback=reader_callback)
+    try:
+        seen: list[bytes] = []
+
+        def write_then_close() -> None:
+            os.write(frames_out, b"a\n" + b"b" * 200_000 + b"\nc\n")
+            os.close(frames_out)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(anyio.to_thread.run_sync, write_then_close)
+            await channel.serve(lambda line: seen.append(bytes(line)) is None)
+        assert seen == [b"a", b"b" * 200_000, b"c"]  # and the pipe's end ended serving
+        await channel.send(bytearray(b"reply\n"))
+        assert await _read_lines(peer, 1) == [b"reply"]
+    finally:
+        await channel.aclose()
+        await peer.aclose()
+        await listener.aclose()
+    with pytest.raises(OSError):
+        os.fstat(frames)  # the channel closed the pipe it owned
+
+
+def test_the_frame_pipe_is_grown_to_a_mebibyte_where_the_system_allows() -> None:
+    frames, frames_out = frame_pipe()
+    try:
+        assert not os.get_blocking(frames) and os.get_blocking(frames_out)
+        if int(Path("/proc/sys/fs/pipe-max-size").read_text()) < PIPE_BYTES:
+            pytest.skip("this system caps pipes below a mebibyte")
+        assert fcntl.fcntl(frames, fcntl.F_GETPIPE_SZ) == PIPE_BYTES
+    finally:
+        os.close(frames)
+        os.close(frames_out)

@@ -7,6 +7,7 @@ sandbox: it connects as the real one does, reads the start frame for the executi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,8 @@ const seal = Deno.args[3] === "unsealed"
 const text = Deno.args[1].startsWith("REPEAT:")
   ? seal + "x".repeat(Number(Deno.args[1].slice(7)))
   : Deno.args[1].replaceAll("\\\\n", "\\n").split("\\n")
-    .map((line, i, all) => i < all.length - 1 || line ? seal + line : line).join("\\n");
+    .map((line, i, all) => i < all.length - 1 || line ? seal + line : line).join("\\n")
+    .replaceAll("{seal}", seal);
 const out = new TextEncoder().encode(text);
 let offset = 0;
 while (offset < out.length) {
@@ -157,3 +159,20 @@ async def test_a_worker_that_crashes_at_boot_is_reported_by_the_supervisor(
     assert record.error is not None and record.error.kind == "internal"
     assert record.error.message.startswith("a line from the sandbox without its seal")
     assert "boom at boot" in record.error.message
+
+
+async def test_each_execution_has_its_own_random_seal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, leak_check: LeakCheck
+) -> None:
+    # the rogue shows the seal it was sent, as a console line
+    sent = (
+        '{"jsonrpc":"2.0","method":"console","params":{"level":"log","text":"{seal}"}}\\n'
+        '{"jsonrpc":"2.0","method":"final","params":{"status":"ok","result":7}}\\n'
+    )
+    seals = []
+    for _ in range(2):
+        record = await _run_rogue(monkeypatch, tmp_path, sent)
+        assert record.status == "ok" and record.result == 7, record.error
+        seals.append(record.console[0].text)
+    assert all(re.fullmatch("[0-9a-f]{16}", seal) for seal in seals), seals
+    assert seals[0] != seals[1]
