@@ -168,6 +168,10 @@ interface DenoCore {
     handler: (promise: Promise<unknown>, reason: unknown) => boolean,
   ): void;
   setReportExceptionCallback(callback: (error: unknown) => void): void;
+  evalContext(
+    source: string,
+    specifier: string,
+  ): [unknown, { thrown: unknown; isCompileError: boolean } | null];
 }
 
 type DenoWithInternals = {
@@ -234,6 +238,30 @@ export const runtimeHooks:
     "setUnhandledPromiseRejectionHandler" | "setReportExceptionCallback"
   >
   | null = core;
+const coreEvalContext = core === null ? null : core.evalContext;
+
+/**
+ * Compile and run `source` as a classic script named `name`: its completion
+ * value, or (not `ok`) what it threw and whether compiling failed. Deno's own
+ * call, which `--disallow-code-generation-from-strings` leaves to the runtime
+ * (`eval` and `Function` stay refused to the script); null outside Deno.
+ */
+export const evalClassic:
+  | ((
+    source: string,
+    name: string,
+  ) => { ok: boolean; value: unknown; compileError: boolean })
+  | null = coreEvalContext === null ? null : (source, name) => {
+    const outcome = coreEvalContext(source, name);
+    const failure = outcome[1];
+    return failure === null || failure === undefined
+      ? { ok: true, value: outcome[0], compileError: false }
+      : {
+        ok: false,
+        value: failure.thrown,
+        compileError: failure.isCompileError,
+      };
+  };
 /** `Deno.inspect`, captured before `Deno` is removed. */
 export const inspect: typeof Deno.inspect | null = typeof Deno === "object"
   ? Deno.inspect

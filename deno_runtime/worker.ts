@@ -8,7 +8,8 @@
  * timers) and cuts the global scope down to an allowlist (`globals.ts`).
  * The supervisor's one message brings the channel (`ring.ts`, `link.ts`); the
  * host's first line on it is the `start` frame: the prelude adds `external_*`
- * for each tool and imports the wrapped script from a `data:` URL.
+ * for each tool and evaluates the wrapped script (JavaScript, as a classic
+ * script) or imports it (TypeScript, from a `data:` URL).
  *
  * The execution ends in exactly one final frame: the script's value, its
  * error (kind decided by what the prelude saw: `errors.ts`, `tools.ts`), or
@@ -37,6 +38,7 @@ import type { ChannelMessage, ScriptError, StartParams } from "./messages.ts";
 import {
   dataDescriptor,
   encodeUtf8,
+  evalClassic,
   JSONParse,
   JSONStringify,
   MathFloor,
@@ -310,6 +312,29 @@ function onLine(line: string): void {
   }
 }
 
+/** The wrapper's function: it runs the script with the meter and the session's parts. */
+type Main = (
+  fuel: FuelMeter | null,
+  carried: unknown,
+  exposeState: typeof expose,
+) => Promise<unknown>;
+
+/**
+ * The wrapper's function: evaluated from the classic script when there is one
+ * (at once, where an import takes Deno's module loader about half a
+ * millisecond), else imported from the module. A source that does not compile
+ * is imported as well: Deno's report of a module says where the error is.
+ */
+async function load(start: StartParams): Promise<Main> {
+  if (start.source !== null && evalClassic !== null) {
+    const outcome = evalClassic(start.source, start.module);
+    if (outcome.ok) return outcome.value as Main;
+    if (!outcome.compileError) throw outcome.value;
+  }
+  const module = await import(start.module);
+  return module.default;
+}
+
 async function run(start: StartParams): Promise<void> {
   params = start;
   setSeal(start.seal);
@@ -331,14 +356,9 @@ async function run(start: StartParams): Promise<void> {
     const name = start.tools[i];
     define("external_" + name, makeExternal(name, limits, quiet), true);
   }
-  let main: (
-    fuel: FuelMeter | null,
-    carried: unknown,
-    exposeState: typeof expose,
-  ) => Promise<unknown>;
+  let main: Main;
   try {
-    const module = await import(start.module);
-    main = module.default;
+    main = await load(start);
   } catch (error) {
     // The module's top level is tsact's wrapper alone: failing here is a parse error.
     const described = describeThrown(error);

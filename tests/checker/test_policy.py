@@ -30,7 +30,6 @@ BLOCKING = {
     "const assigned": ("const n = 1;\nn += 1;", 2588),
     "let redeclared": ("let a = 1;\nlet a = 2;", 2451),
     "used before its declaration": ("console.log(later);\nconst later = 1;", 2448),
-    "await in a plain callback": ("[1].forEach((x) => { await x; });", 1308),
     "removed global": ("Deno.exit(1);", 2339),
     "removed global called": ("await fetch('https://example.com');", 2349),
     "not in the worker": ("alert('hi');", 2304),

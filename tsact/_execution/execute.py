@@ -526,6 +526,7 @@ async def _open(
     start = StartFrame(
         params=StartParams(
             module=script.module_url,
+            source=script.classic,
             max_result_bytes=limits.max_result_bytes,
             line_cap=line_cap(limits.max_output_bytes),
             error_cap=error_cap(limits),

@@ -136,6 +136,10 @@ class StartParams(msgspec.Struct, frozen=True, rename="camel"):
     """Starts every frame the sandbox sends in this execution: a line without it (one a
     script could have written had it reached the process's stdout) is refused."""
     session: SessionStart | None = None
+    source: str | None = None
+    """The module as a strict classic script (JavaScript only), which the worker evaluates
+    at once; None for TypeScript, which it imports from ``module``. A script that fails to
+    compile this way is imported too, for Deno's report of where."""
 
 
 class StartFrame(msgspec.Struct, frozen=True, tag_field="method", tag="start"):
