@@ -30,6 +30,7 @@ from anyio.abc import SocketAttribute
 
 from tsact._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
 from tsact._execution.process import (
+    SandboxProcess,
     apply_rlimits,
     frame_pipe,
     kill_group,
@@ -214,7 +215,7 @@ class SpawnedSandbox:
     workdir: Path
     deno_dir: Path
     listener: anyio.abc.SocketListener
-    process: anyio.abc.Process
+    process: SandboxProcess
     memory_mb: int
     frames: int | None
     """The read end of the pipe that is the process's stdout: its frames come there.
@@ -291,7 +292,7 @@ async def spawn_sandbox(settings: ExecutionSettings) -> SpawnedSandbox:
         environment = sandbox_environment(workdir, deno_dir)
         frames, frames_out = frame_pipe()
         try:
-            process = await spawn(command, cwd=workdir / "cwd", env=environment, stdout=frames_out)
+            process = spawn(command, cwd=workdir / "cwd", env=environment, stdout=frames_out)
         finally:
             os.close(frames_out)  # the process has its own copy: its stdout
     except BaseException:
@@ -402,7 +403,7 @@ async def _memory_guard(execution: _Execution, pid: int) -> None:
     )
 
 
-async def _exit_guard(execution: _Execution, process: anyio.abc.Process) -> None:
+async def _exit_guard(execution: _Execution, process: SandboxProcess) -> None:
     code = await process.wait()
     if execution.channel is not None:
         with anyio.move_on_after(EXIT_GRACE_S):

@@ -1,4 +1,5 @@
-"""The sandbox process: spawn it in its own session, watch its memory, kill its group."""
+"""The sandbox process: spawn it in its own session, await its exit, watch its memory,
+kill its group."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import anyio
-from anyio.abc import ByteReceiveStream, Process
 
 from tsact._records.capture import HeadTail
 from tsact._records.limits import MiB
@@ -25,6 +25,8 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 DATA_LIMIT_FLOOR = 2048 * MiB
 MEMORY_POLL_S = 0.005
 PIPE_BYTES = 1 << 20  # the default /proc/sys/fs/pipe-max-size
+EXIT_POLL_S = 0.002  # how often an exit is checked for where there are no pidfds
+OUTPUT_READ_BYTES = 1 << 16
 
 
 def frame_pipe() -> tuple[int, int]:
@@ -38,10 +40,88 @@ def frame_pipe() -> tuple[int, int]:
     return read_end, write_end
 
 
-async def spawn(command: list[str], *, cwd: Path, env: dict[str, str], stdout: int) -> Process:
-    """Start the process in a new session (its own process group), stdin closed and
-    ``stdout`` (a descriptor) as its stdout."""
-    process = await anyio.open_process(
+class SandboxProcess:
+    """A running sandbox process, watched through a pidfd.
+
+    Spawning goes straight through ``subprocess.Popen`` (0.5 ms here), not through the
+    event loop's subprocess transports (2.8 ms with asyncio, 5.1 ms through
+    ``anyio.open_process``, on the critical path of every run without a spare). The
+    exit is awaited on a pidfd, which the loop polls like any descriptor: no
+    child-watcher thread, and this object alone reaps the process.
+    """
+
+    def __init__(self, popen: subprocess.Popen[bytes]) -> None:
+        self._popen = popen  # kept so that its finaliser never reaps the process behind us
+        self.pid = popen.pid
+        assert popen.stderr is not None
+        self.stderr: int | None = popen.stderr.fileno()
+        """The read end of the process's stderr (non-blocking), until ``aclose``."""
+        os.set_blocking(self.stderr, False)
+        try:
+            self._pidfd: int | None = os.pidfd_open(self.pid)
+        except OSError:  # no pidfds (a kernel before 5.3): ``wait`` polls instead
+            self._pidfd = None
+        self._watching: anyio.Event | None = None
+
+    @property
+    def returncode(self) -> int | None:
+        """The exit code (negative: the signal), once the process is reaped."""
+        return self._popen.returncode
+
+    async def wait(self) -> int:
+        """Wait for the process to end and reap it; any number of tasks may wait."""
+        while self._popen.returncode is None:
+            watching = self._watching
+            if watching is not None:  # another task reaps; if it is cancelled, take over
+                await watching.wait()
+                continue
+            self._watching = watching = anyio.Event()
+            try:
+                await self._ended()
+                self._reap()
+            finally:
+                self._watching = None
+                watching.set()
+        return self._popen.returncode
+
+    async def _ended(self) -> None:
+        if self._pidfd is not None:
+            await anyio.wait_readable(self._pidfd)
+            return
+        while os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            await anyio.sleep(EXIT_POLL_S)
+
+    def _reap(self) -> None:
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped elsewhere, against this class's design
+            self._popen.returncode = -signal.SIGKILL
+            return
+        self._popen.returncode = os.waitstatus_to_exitcode(status)
+
+    def kill(self) -> None:
+        """SIGKILL the process itself (``kill_group`` takes its whole group)."""
+        if self._popen.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    async def aclose(self) -> None:
+        """Reap the process (waits for its end: kill it first) and close its descriptors."""
+        with anyio.CancelScope(shield=True):
+            await self.wait()
+        if self.stderr is not None:
+            assert self._popen.stderr is not None
+            self._popen.stderr.close()
+            self.stderr = None
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
+
+
+def spawn(command: list[str], *, cwd: Path, env: dict[str, str], stdout: int) -> SandboxProcess:
+    """Start the process in a new session (its own process group), stdin closed,
+    ``stdout`` (a descriptor) as its stdout and stderr a pipe."""
+    popen = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
         stdout=stdout,
@@ -50,8 +130,8 @@ async def spawn(command: list[str], *, cwd: Path, env: dict[str, str], stdout: i
         env=env,
         start_new_session=True,
     )
-    LOGGER.debug("sandbox process %d spawned in %s", process.pid, cwd)
-    return process
+    LOGGER.debug("sandbox process %d spawned in %s", popen.pid, cwd)
+    return SandboxProcess(popen)
 
 
 def apply_rlimits(pid: int, memory_mb: int) -> None:
@@ -63,12 +143,9 @@ def apply_rlimits(pid: int, memory_mb: int) -> None:
         resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
 
 
-def kill_group(process: Process) -> None:
-    """SIGKILL the whole process group, while the leader is not yet reaped (pid still ours).
-
-    Only ``os.killpg``: ``Popen.kill`` polls (reaps) the child first, racing the event
-    loop's child watcher, which then reports an unknown child and a wrong exit code.
-    """
+def kill_group(process: SandboxProcess) -> None:
+    """SIGKILL the whole process group, while the leader is not yet reaped (its pid, and
+    so its group id, cannot have been reused)."""
     if process.returncode is not None:
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -96,12 +173,19 @@ async def watch_memory(pid: int, limit_bytes: int) -> int:
         await anyio.sleep(MEMORY_POLL_S)
 
 
-async def pump(stream: ByteReceiveStream | None, sink: HeadTail) -> None:
-    """Copy an untrusted output stream into a capped buffer until it closes."""
-    if stream is None:
+async def pump(fd: int | None, sink: HeadTail) -> None:
+    """Copy an untrusted output stream (a non-blocking descriptor) into a capped buffer
+    until it closes."""
+    if fd is None:
         return
-    with contextlib.suppress(
-        anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError
-    ):
-        async for chunk in stream:
-            sink.add(chunk)
+    while True:
+        await anyio.wait_readable(fd)
+        try:
+            chunk = os.read(fd, OUTPUT_READ_BYTES)
+        except BlockingIOError:
+            continue
+        except OSError:
+            return
+        if not chunk:
+            return
+        sink.add(chunk)
