@@ -23,7 +23,7 @@ import { makeConsole } from "./console.ts";
 import { describeThrown } from "./errors.ts";
 import { createFuelMeter, type FuelMeter } from "./fuel_meter.ts";
 import { removeGlobalInternals, removeGlobals } from "./globals.ts";
-import { captureSite, harden, siteFrames } from "./harden.ts";
+import { captureSite, harden, siteFrames, stackGetter } from "./harden.ts";
 import { toJson } from "./json.ts";
 import {
   connect,
@@ -46,6 +46,8 @@ import {
   ObjectFreeze,
   ObjectHasOwn,
   ownData,
+  PromiseCtor,
+  PromisePrototypeThen,
   ReflectApply,
   ReflectDefineProperty,
   ReflectDeleteProperty,
@@ -252,6 +254,8 @@ function define(name: string, value: unknown, enumerable = false): void {
 /** Everything that does not need the start message: done while the worker waits. */
 function boot(): void {
   harden();
+  // Learnt in a job of its own, once the module body has returned: see there.
+  PromisePrototypeThen(PromiseCtor.resolve(), stackGetter);
   runtimeHooks?.setUnhandledPromiseRejectionHandler((_promise, reason) => {
     if (!quiet()) finishWithThrown(reason);
     return true;
