@@ -214,7 +214,8 @@ class SpawnedSandbox:
 
     workdir: Path
     deno_dir: Path
-    listener: anyio.abc.SocketListener
+    listener: anyio.abc.SocketListener | None
+    """Where the supervisor connects; closed once its connection is accepted."""
     process: SandboxProcess
     memory_mb: int
     frames: int | None
@@ -232,8 +233,11 @@ class SpawnedSandbox:
 
         async def accept(group: anyio.abc.TaskGroup) -> None:
             # closed under it (the process's run ended first): no connection, no error
+            assert self.listener is not None
             with contextlib.suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):
                 self.connection = await self.listener.accept()
+            if self.connection is not None:
+                await self.close_listener()
             group.cancel_scope.cancel()
 
         async def exited(group: anyio.abc.TaskGroup) -> None:
@@ -252,7 +256,16 @@ class SpawnedSandbox:
         if self.connecting is not None:
             await self.connecting.wait()  # never two accepts at once
         connection, self.connection = self.connection, None
-        return connection or await self.listener.accept()
+        if connection is not None:
+            return connection
+        assert self.listener is not None  # closed only once a connection was accepted
+        return await self.listener.accept()
+
+    async def close_listener(self) -> None:
+        """Close the listening socket (once the connection is accepted, or at the end)."""
+        listener, self.listener = self.listener, None
+        if listener is not None:
+            await listener.aclose()
 
     async def aclose(self) -> None:
         """Kill, reap and remove everything this sandbox holds (shielded from cancellation)."""
@@ -264,11 +277,15 @@ class SpawnedSandbox:
                 self.frames = None
             try:
                 kill_group(self.process)
+                # The kernel takes milliseconds to tear down a process that held a V8
+                # heap: its directories go meanwhile, and once more when it is reaped
+                # (whatever it wrote as it died).
+                _remove(self.workdir, self.deno_dir)
                 code = await self.process.wait()
                 LOGGER.debug("sandbox process %d reaped (exit %s)", self.process.pid, code)
                 await self.process.aclose()
             finally:
-                await self.listener.aclose()
+                await self.close_listener()
                 _remove(self.workdir, self.deno_dir)
 
 
@@ -373,7 +390,9 @@ async def _supervise(
     the execution has an outcome whenever this returns.
     """
     process = spawned.process
-    if spawned.connection is not None or _connection_waiting(spawned.listener):
+    if spawned.connection is not None or (
+        spawned.listener is not None and _connection_waiting(spawned.listener)
+    ):
         await _open(execution, script, spawned)  # a booted spare: the frame leaves at once
     async with anyio.create_task_group() as output:
         execution.output = output.cancel_scope
@@ -545,6 +564,7 @@ async def _open(
         )
     )
     await channel.send(encode_frame(start))
+    await spawned.close_listener()  # after the frame: its checkpoint would hold it back
     return channel
 
 
