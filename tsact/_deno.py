@@ -78,9 +78,18 @@ def runtime_dir() -> Path:
     )
 
 
-def run_flags(limits: Limits) -> list[str]:
-    """The ``deno run`` flags of every execution, before its permissions and arguments."""
+def run_flags(limits: Limits, *, compile_ahead: bool = False) -> list[str]:
+    """The ``deno run`` flags of every execution, before its permissions and arguments.
+
+    ``compile_ahead`` (a pool's spare) has V8 compile every function as its script loads
+    (``--no-lazy``), during the boot that no run waits for; otherwise each function the
+    run calls for the first time compiles then: 0.7 ms of a prewarmed start here (2.77
+    -> 2.08 ms, medians of 54, interleaved). A process started for the run at hand stays
+    lazy: compiling ahead costs it 2 ms (43.9 -> 46.0 ms).
+    """
     v8_flags = f"--disallow-code-generation-from-strings,--max-old-space-size={limits.memory_mb}"
+    if compile_ahead:
+        v8_flags += ",--no-lazy"
     return [
         "run",
         "--quiet",
@@ -95,13 +104,16 @@ def run_flags(limits: Limits) -> list[str]:
     ]
 
 
-def sandbox_command(binary: Path, socket_path: Path, limits: Limits) -> list[str]:
-    """The full ``deno run`` command of one execution (see DESIGN.md, "Deno command line")."""
+def sandbox_command(
+    binary: Path, socket_path: Path, limits: Limits, *, spare: bool = False
+) -> list[str]:
+    """The full ``deno run`` command of one execution (see DESIGN.md, "Deno command line");
+    a ``spare`` compiles ahead (``run_flags``)."""
     bundles = runtime_dir() / "bundled"
     worker = bundles / "worker.js"
     return [
         str(binary),
-        *run_flags(limits),
+        *run_flags(limits, compile_ahead=spare),
         f"--allow-read={worker},{socket_path}",
         f"--allow-write={socket_path}",
         f"--allow-net=unix:{socket_path}",

@@ -215,8 +215,8 @@ async def test_a_spare_that_dies_before_connecting_is_not_waited_for(
 ) -> None:
     real_spawn = spares.spawn_sandbox
 
-    async def spawn_then_kill(settings: ExecutionSettings) -> SpawnedSandbox:
-        spawned = await real_spawn(settings)
+    async def spawn_then_kill(settings: ExecutionSettings, *, spare: bool) -> SpawnedSandbox:
+        spawned = await real_spawn(settings, spare=spare)
         spawned.process.kill()  # gone before its supervisor can connect
         return spawned
 

@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -102,3 +103,28 @@ async def test_a_killed_group_reports_the_signal(
     process.kill()
     await process.aclose()
     await process.aclose()  # twice is harmless
+
+
+async def test_a_spare_compiles_ahead_and_a_run_s_own_process_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tsact import Sandbox
+    from tsact._execution import execute
+
+    seen: list[list[str]] = []
+    real_spawn = execute.spawn
+
+    def spy(command: list[str], **options: Any) -> SandboxProcess:
+        seen.append(command)
+        return real_spawn(command, **options)
+
+    monkeypatch.setattr(execute, "spawn", spy)
+    sandbox = Sandbox([])
+    assert (await sandbox.run("return 1")).result == 1  # no block: a process of its own
+    async with sandbox:
+        await sandbox.warm()
+        assert (await sandbox.run("return 2")).timings.prewarmed
+    v8_flags = [next(arg for arg in command if arg.startswith("--v8-flags=")) for command in seen]
+    assert "--no-lazy" not in v8_flags[0].split(",")
+    assert all("--no-lazy" in flags.split(",") for flags in v8_flags[1:])
+    assert len(v8_flags) >= 2

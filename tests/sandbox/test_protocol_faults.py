@@ -121,8 +121,8 @@ async def _run_rogue(
     rogue = tmp_path / "rogue.ts"
     rogue.write_text(ROGUE)
 
-    def command(binary: Path, socket_path: Path, limits: Limits) -> list[str]:
-        real = sandbox_command(binary, socket_path, limits)
+    def command(binary: Path, socket_path: Path, limits: Limits, **options: bool) -> list[str]:
+        real = sandbox_command(binary, socket_path, limits, **options)
         flags = [flag for flag in real[2:] if flag.startswith("--") and "read" not in flag]
         return [
             real[0],
@@ -149,8 +149,8 @@ async def test_a_worker_that_crashes_at_boot_is_reported_by_the_supervisor(
     broken = tmp_path / "worker.js"
     broken.write_text('throw new Error("boom at boot");\n')
 
-    def command(binary: Path, socket_path: Path, limits: Limits) -> list[str]:
-        real = sandbox_command(binary, socket_path, limits)
+    def command(binary: Path, socket_path: Path, limits: Limits, **options: bool) -> list[str]:
+        real = sandbox_command(binary, socket_path, limits, **options)
         worker = real[-1]
         return [part.replace(worker, str(broken)) for part in real]
 

@@ -294,8 +294,9 @@ def _remove(*paths: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-async def spawn_sandbox(settings: ExecutionSettings) -> SpawnedSandbox:
-    """Start one sandbox process with its own private temp directory and DENO_DIR."""
+async def spawn_sandbox(settings: ExecutionSettings, *, spare: bool = False) -> SpawnedSandbox:
+    """Start one sandbox process with its own private temp directory and DENO_DIR; a
+    ``spare`` boots ahead of its run (``sandbox_command``)."""
     workdir = private_temp_dir()
     deno_dir = private_temp_dir(cache_root())
     listener: anyio.abc.SocketListener | None = None
@@ -305,7 +306,7 @@ async def spawn_sandbox(settings: ExecutionSettings) -> SpawnedSandbox:
         (workdir / "cwd").mkdir(mode=0o700)
         socket_path = workdir / "channel.sock"
         listener = await anyio.create_unix_listener(socket_path)
-        command = sandbox_command(settings.deno, socket_path, settings.limits)
+        command = sandbox_command(settings.deno, socket_path, settings.limits, spare=spare)
         environment = sandbox_environment(workdir, deno_dir)
         frames, frames_out = frame_pipe()
         try:

@@ -64,7 +64,7 @@ class SparePool:
             # Shielded: a boot cancelled as the block ends must still hand over the process
             # it made, or nobody would reap it (spawning takes a fork, not a boot's wait).
             with anyio.CancelScope(shield=True):
-                spare = await spawn_sandbox(settings)
+                spare = await spawn_sandbox(settings, spare=True)
         except OSError:
             return
         finally:
