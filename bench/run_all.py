@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import agent_steps
 import catalog_bench
+import erase_bench
 import fuel_bench
 import peers
 import sandbox_bench
@@ -94,6 +95,7 @@ async def main() -> None:
         ("peers", peers.collect),
         ("type-checking", typecheck_bench.collect),
         ("fuel", fuel_bench.collect),
+        ("type erasure", erase_bench.collect),
         ("agent", agent_rows),
         ("catalog", catalog_rows),
     ):

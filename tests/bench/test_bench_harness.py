@@ -18,11 +18,13 @@ from typing import Any
 
 import pytest
 
+import tsact._scripts.prepare as prepare_module
 from tests.sandbox.conftest import LeakCheck
 from tsact._deno import cache_root
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
+import erase_bench
 import peers
 import scale_bench
 from _peer_runners import RUNNERS, Runner, TsactRunner
@@ -110,3 +112,13 @@ async def test_scale_bench_leaves_nothing_behind() -> None:
     after = {name for name in os.listdir(cache_root()) if name.startswith("tsact-bench-")}
     assert after == before
     check.assert_clean()
+
+
+@pytest.mark.parametrize("kilobytes", erase_bench.SIZES_KB)
+def test_the_erasure_bench_measures_scripts_that_erase(
+    kilobytes: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prepare_module, "ERASE_MAX_BYTES", 1 << 20)  # as the bench does
+    source = erase_bench.typed_script(kilobytes)
+    assert len(source) >= kilobytes * 1024
+    assert prepare_module.prepare(source, max_source_bytes=1 << 20, fuel=True).javascript

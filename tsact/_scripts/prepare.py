@@ -58,11 +58,12 @@ MODULE_URL_PREFIX = "data:application/typescript;base64,"
 JS_MODULE_URL_PREFIX = "data:application/javascript;base64,"
 SCRIPT_NAME = "script.ts"
 ERASE_MAX_BYTES = 4096
-"""Largest script whose types are erased on the host (``erase``). Erasing and checking
-the result costs ~0.32 ms per KB of typed code here; Deno's transpile it replaces costs
-~0.7 ms for 0.4 KB, ~1.1 ms for 1.9 KB, ~1.5 ms for 5.7 KB and ~2.8 ms for 15 KB (a
-data: module imported in a Worker, TypeScript against JavaScript): a gain up to about
-5 KB, a loss past it. Models' scripts are mostly well under it."""
+"""Largest script whose types are erased on the host (``erase``). Erasing and checking the
+result about doubles ``prepare`` (0.5 -> 1.0 ms for 0.5 KB of typed code, 3.5 -> 6.2 ms for
+8 KB); what it saves is Deno's transpile and import, as the JavaScript is evaluated as a
+classic script. A whole prewarmed run, erased against transpiled (fuel on, medians of 9):
+4.9 vs 6.1 ms for 2 KB, 5.9 vs 7.0 ms for 4 KB, about even from 6 to 10 KB, 14.4 vs
+12.1 ms for 12 KB. Models' scripts are mostly well under the limit."""
 MAX_NESTING = 256
 """Deepest syntax tree accepted. Deno's transpiler overflows its stack on about a thousand
 nested parentheses (2.9.8) and aborts the process; no script a model writes comes near."""
