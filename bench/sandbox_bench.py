@@ -35,7 +35,6 @@ from pydantic import BaseModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _table import Row, median, print_table
-from anyio.abc import SocketAttribute
 from anyio.streams.buffered import BufferedByteReceiveStream
 
 from tsact import ExecutionRecord, Limits, Sandbox, tool
@@ -161,8 +160,8 @@ async def relay_only(sandbox: Sandbox) -> float:
     """Median µs per call through the real supervisor and worker, the host answering at once.
 
     The same script and runtime as a real execution, but the host side is a bare loop that
-    echoes a canned result: what the Deno side (the worker's pipe out, the socket and the
-    supervisor's relay in) costs by itself.
+    echoes a canned result: what the Deno side (the worker's two pipes, stdout out and
+    stdin in) costs by itself.
     """
     settings = sandbox._settings(Limits(fuel=None, max_tool_calls=CALLS + 10))
     script = prepare(
@@ -172,7 +171,6 @@ async def relay_only(sandbox: Sandbox) -> float:
     )
     spawned = await spawn_sandbox(settings)
     try:
-        stream = await spawned.listener.accept()
         start_frame = StartParams(
             module=script.module_url,
             max_result_bytes=10**6,
@@ -184,33 +182,34 @@ async def relay_only(sandbox: Sandbox) -> float:
             fuel_per_tool_call=0,
             tools=["noop"],
             seal="",
+            source=script.classic,
         )
-        await stream.send(bytes(encode_frame(StartFrame(params=start_frame))))
-        # The host side as raw as the echo floor: the socket and the pipe in blocking mode,
-        # read by a plain loop (blocking the event loop is fine here: nothing else runs).
-        raw = stream.extra(SocketAttribute.raw_socket)
-        raw.setblocking(True)
-        assert spawned.frames is not None
-        os.set_blocking(spawned.frames, True)
+        # The host side as raw as the echo floor: both pipes in blocking mode, read by a
+        # plain loop (blocking the event loop is fine here: nothing else runs).
+        frames, replies = await spawned.take_pipes()
+        os.set_blocking(frames, True)
+        os.set_blocking(replies, True)
+        os.write(replies, bytes(encode_frame(StartFrame(params=start_frame))))
         started: float | None = None
         calls = 0
         pending = b""
         finished = False
         while not finished:
-            pending += os.read(spawned.frames, 1 << 16)
+            pending += os.read(frames, 1 << 16)
             *lines, pending = pending.split(b"\n")
             for line in lines:
                 if b'"method":"tool_call"' in line:
                     started = started or time.perf_counter()
                     at = line.index(b'"id":') + 5
                     call_id = line[at : line.index(b",", at)]
-                    raw.sendall(b'{"jsonrpc":"2.0","id":' + call_id + b',"result":1}\n')
+                    os.write(replies, b'{"jsonrpc":"2.0","id":' + call_id + b',"result":1}\n')
                     calls += 1
                 elif b'"method":"final"' in line:
                     finished = True
         assert started is not None
         elapsed = time.perf_counter() - started
-        await stream.aclose()
+        os.close(frames)
+        os.close(replies)
     finally:
         await spawned.aclose()
     return elapsed / calls * 1e6

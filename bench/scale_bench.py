@@ -418,18 +418,15 @@ async def idle_bare(deno: Path, workdir: Path, source: str, count: int) -> float
 
 
 async def prewarmed_tsact(settings: Settings) -> float:
-    """PSS per prewarmed sandbox process (connected, its Worker booted), ``live`` at once."""
+    """PSS per prewarmed sandbox process (its Worker made and booted), ``live`` at once."""
     execution = Sandbox([])._settings(None)
     spawned = [await spawn_sandbox(execution, spare=True) for _ in range(settings.live)]
-    streams = []
     try:
         for one in spawned:
-            streams.append(await one.accept())
+            await one.boot()
         await anyio.sleep(settings.settle_s)
         return pss_per_group_mb([one.process.pid for one in spawned])
     finally:
-        for stream in streams:
-            await stream.aclose()
         for one in spawned:
             await one.aclose()
 

@@ -8,7 +8,8 @@
  * replaced them could run its code inside the runtime's paths, or make them
  * fail: they are made read-only here (assigning them throws a TypeError in the
  * script). `Promise.prototype.then` itself stays writable: the runtime never
- * looks it up.
+ * looks it up. `Function.prototype.call` is fixed too: Deno's stub of the op
+ * that reads the host's replies from stdin calls through it.
  *
  * Stacks are formatted by the runtime's own `prepareStackTrace` from V8's
  * call sites (already mapped to the script's source by Deno), and each error's
@@ -23,6 +24,8 @@ import {
   dataDescriptor,
   ErrorCaptureStackTrace,
   ErrorCtor,
+  FunctionPrototype,
+  FunctionPrototypeCall,
   isProxy,
   ObjectCreate,
   ObjectHasOwn,
@@ -207,6 +210,11 @@ export function harden(): void {
   const fixed = ObjectCreate(null) as PropertyDescriptor;
   fixed.configurable = false;
   ReflectDefineProperty(PromiseCtor, Symbol.species, fixed);
+  ReflectDefineProperty(
+    FunctionPrototype,
+    "call",
+    dataDescriptor(FunctionPrototypeCall),
+  );
 }
 
 /** A new null-prototype object whose stack is captured here (its frames are remembered). */

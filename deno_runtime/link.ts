@@ -5,46 +5,51 @@
  * Frames go straight to the host: the worker writes them to the process's
  * stdout, the host's pipe, with no other thread on their way. They leave whole
  * and in order: building one runs no script code, and writing blocks the
- * worker's thread while the pipe is full. Replies come through the channel
- * (`ring.ts`), into which the supervisor copies what the host sends; they are
- * read when the channel says they are there (`Atomics.waitAsync`), only while
- * calls wait for them. `finish` writes the final frame and then parks the
- * thread for good: from that instant no code of the script runs again (no
- * `catch`, `finally`, promise handler or getter), and the supervisor ends the
- * process.
+ * worker's thread while the pipe is full. The host's frames (the start frame,
+ * then replies) come the same way back: the worker reads them from the
+ * process's stdin, a pipe only the host writes, with Deno's own op captured
+ * before the script exists (`readStdin`), only while calls wait for them.
+ * `finish` writes the final frame and then parks the thread for good: from
+ * that instant no code of the script runs again (no `catch`, `finally`,
+ * promise handler or getter), and the supervisor ends the process. The flags
+ * it shares with the supervisor are in `flags.ts`.
  *
  * @module
  */
 import {
   ArrayPrototypePush,
+  decodeUtf8,
   encodeUtf8,
   PromisePrototypeThen,
+  readStdin,
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeIndexOf,
   TypedArrayPrototypeSet,
   Uint8ArrayCtor,
+  writeStdout,
 } from "./primordials.ts";
 import {
-  changed,
   type Channel,
   markDone,
   markMidFrame,
   openChannel,
   park,
-  pending,
-  position,
-  readAll,
   storeSeal,
-} from "./ring.ts";
-import { decodeUtf8, writeStdout } from "./primordials.ts";
+} from "./flags.ts";
 import { view } from "./text.ts";
 
 const NEWLINE = 10;
+/** The most bytes one read of stdin takes. */
+const READ_BYTES = 1 << 20;
 
 let channel: Channel | null = null;
 let finished = false;
-let armed = false;
+/** A read of stdin is under way. */
+let reading = false;
+/** The host closed its end of stdin: nothing more will come. */
+let ended = false;
 let waiting = 0;
+let inbox: Uint8Array | null = null;
 let onLine: (line: string) => void = () => {};
 let partial: Uint8Array[] = [];
 /** Starts every frame (the start frame's `seal`); empty until it has come. */
@@ -136,24 +141,29 @@ function settled(): void {
 }
 
 function arm(): void {
-  if (armed || finished || channel === null || waiting === 0) return;
-  armed = true;
-  const wake = changed(channel.in, "head", position(channel.in, "head"));
-  if (wake === null || pending(channel.in) > 0) {
-    PromisePrototypeThen(resolved, drain);
-  } else {
-    PromisePrototypeThen(wake, drain);
-  }
+  if (reading || ended || finished || channel === null || waiting === 0) return;
+  reading = true;
+  inbox ??= new Uint8ArrayCtor(READ_BYTES);
+  PromisePrototypeThen(readStdin(inbox), received, failed);
 }
 
-const resolved = Promise.resolve();
-
-function drain(): void {
-  armed = false;
-  if (finished || channel === null) return;
-  const bytes = readAll(channel.in);
-  if (bytes !== null) split(bytes);
+/** One read's bytes: split into lines (copied out, as the inbox is read into again). */
+function received(size: number): void {
+  reading = false;
+  if (finished || inbox === null) return;
+  if (size === 0) {
+    ended = true;
+    return;
+  }
+  const bytes = new Uint8ArrayCtor(size);
+  TypedArrayPrototypeSet(bytes, view(inbox, 0, size), 0);
+  split(bytes);
   arm();
+}
+
+function failed(): void {
+  reading = false;
+  ended = true; // stdin is gone: the host, its timeout and the supervisor take it from here
 }
 
 /** Hand every complete line in `bytes` (after what came before) to the handler. */

@@ -1,14 +1,15 @@
 /**
  * What the supervisor and the worker exchange, and the host's `start` frame.
  *
- * The only message is the channel's buffer (`ring.ts`), posted once as the
- * worker boots, before any script exists; everything else travels over the
- * channel as JSON-RPC lines, the host's `start` frame first.
+ * The only message is the buffer of the flags the two share (`flags.ts`),
+ * posted once as the worker boots, before any script exists. Everything else
+ * travels as JSON-RPC lines on the process's stdin (the host's, its `start`
+ * frame first) and stdout (the worker's).
  *
  * @module
  */
 
-/** Settings the host sends in its `start` frame, the first line on the channel. */
+/** Settings the host sends in its `start` frame, its first line on stdin. */
 export interface StartParams {
   /** The wrapped user module as a `data:` URL: JavaScript, or TypeScript to transpile. */
   module: string;

@@ -63,6 +63,8 @@ export const ErrorCtor = Error;
 export const TypeErrorCtor = TypeError;
 export const PromiseCtor = Promise;
 export const PromisePrototypeThen = uncurry(Promise.prototype.then);
+export const FunctionPrototype = Function.prototype;
+export const FunctionPrototypeCall = Function.prototype.call;
 export const ErrorCaptureStackTrace = Error.captureStackTrace;
 
 export const StringPrototypeCharCodeAt = uncurry(String.prototype.charCodeAt);
@@ -172,6 +174,7 @@ interface DenoCore {
     source: string,
     specifier: string,
   ): [unknown, { thrown: unknown; isCompileError: boolean } | null];
+  read(rid: number, buffer: Uint8Array): Promise<number>;
 }
 
 type DenoWithInternals = {
@@ -262,6 +265,20 @@ export const evalClassic:
         compileError: failure.isCompileError,
       };
   };
+/** The resource id of the process's stdin, in every isolate of a Deno process. */
+const STDIN_RID = 0;
+const coreRead = core === null ? null : core.read;
+
+/**
+ * Read what the process's stdin holds into `buffer`: the count of bytes, 0 at
+ * its end. Deno's own op, captured before the script exists: `Deno.stdin.read`
+ * would read `buffer.length` through a getter a script can redefine. The op's
+ * stub calls through `Function.prototype.call`, which `harden.ts` fixes.
+ */
+export function readStdin(buffer: Uint8Array): Promise<number> {
+  if (coreRead === null) throw new Error("no stdin");
+  return coreRead(STDIN_RID, buffer);
+}
 /** `Deno.inspect`, captured before `Deno` is removed. */
 export const inspect: typeof Deno.inspect | null = typeof Deno === "object"
   ? Deno.inspect

@@ -1,26 +1,24 @@
 /**
  * Supervisor: the trusted main module of every sandbox process.
  *
- * Started as `deno run ... bundled/supervisor.js <socket path> <worker path>`
- * with permission to read the worker's file and to connect to one unix socket,
- * nothing else. It starts the untrusted Worker (`permissions: "none"`) from a
- * blob of the worker's code, so the worker never reads a file, and connects to
- * the host at the same time; once connected it revokes its own permissions.
+ * Started as `deno run ... bundled/supervisor.js <worker path> <host pid>` with
+ * permission to read the worker's file, nothing else. It starts the untrusted
+ * Worker (`permissions: "none"`) from a blob of the worker's code, so the
+ * worker never reads a file, and then revokes its own permission.
  *
  * Wire format: JSON-RPC 2.0, one object per line (UTF-8, `\n`-terminated;
  * JSON text never holds a raw newline). Methods: `start` (host ->), and
- * `started`, `tool_call`, `console`, `final` (-> host). The host's frames come
- * over the socket; the sandbox's frames go out on the process's stdout, a pipe
- * that only the host reads. Nothing else in the process writes to stdout; its
- * stderr is never part of the protocol.
+ * `started`, `tool_call`, `console`, `final` (-> host). The worker reads the
+ * host's frames from the process's stdin and writes its own to its stdout:
+ * two pipes that only the host holds the other ends of, with no other thread
+ * on their way. Before any of them, the supervisor writes one `ready` line to
+ * stdout, once the Worker exists. Its stderr is never part of the protocol.
  *
- * The one message the two exchange is the channel's SharedArrayBuffer
- * (`ring.ts`), posted as the Worker is made. From then on the supervisor copies
- * the host's bytes (its `start` frame, then tool replies) from the socket into
- * the channel, without parsing them; the worker splits them into lines, and
- * writes its own frames, whole, straight to stdout. The supervisor ends the
- * process once the worker has written its final frame, or reports the worker's
- * crash itself.
+ * The one message the two isolates exchange is the channel's SharedArrayBuffer
+ * of flags (`flags.ts`), posted as the Worker is made. The supervisor ends the
+ * process once the worker has written its final frame, or reports the
+ * worker's crash itself, or ends it when the host is gone (its parent process
+ * changes: the host's pipes then have no one at the other end).
  *
  * @module
  */
@@ -29,35 +27,34 @@
 import type { ChannelMessage } from "./messages.ts";
 import { writeStdout } from "./primordials.ts";
 import {
-  changed,
   createBuffer,
   done,
   isMidFrame,
   loadSeal,
   openChannel,
-  position,
-  writeSome,
-} from "./ring.ts";
+} from "./flags.ts";
 
-const [socketPath, workerPath] = Deno.args;
+const [workerPath, hostPid] = Deno.args;
 const encoder = new TextEncoder();
 /** What a crash report's message keeps, in characters. */
 const CRASH_MESSAGE_CHARS = 16 * 1024;
+/** How often the supervisor looks for its host gone, in milliseconds. */
+const HOST_CHECK_MS = 50;
+/** The supervisor's first line on stdout: the host takes it for the boot's end. */
+const READY_LINE = '{"jsonrpc":"2.0","method":"ready","params":{}}\n';
 
-// This module never awaits at the top level, so the worker's handlers (below) are
-// set before any event can arrive.
-// The connect goes first: it completes on Deno's I/O threads while `new Worker`
-// blocks this thread creating the worker's isolate (10-20 ms, most of a cold start).
-const connecting = Deno.connect({ transport: "unix", path: socketPath });
+const host = Number(hostPid);
+const workerCode = Deno.readTextFileSync(workerPath);
+Deno.permissions.revokeSync({ name: "read" });
 const worker = new Worker(
   URL.createObjectURL(
-    new Blob([Deno.readTextFileSync(workerPath)], {
-      type: "application/javascript",
-    }),
+    new Blob([workerCode], { type: "application/javascript" }),
   ),
   { type: "module", name: "tsact-script", deno: { permissions: "none" } },
 );
 const channel = openChannel(createBuffer());
+// Before the channel: the worker writes nothing before it has it.
+writeStdout(encoder.encode(READY_LINE));
 const hello: ChannelMessage = { t: "channel", channel: channel.buffer };
 worker.postMessage(hello); // waits for the worker to load; it arrives before any script
 
@@ -67,13 +64,6 @@ let wakeWatch: () => void = () => {};
 
 function exit(): never {
   Deno.exit(0);
-}
-
-/** Drop every permission: from here on this process can only use its open socket and stdout. */
-function revokeAll(): void {
-  for (const name of ["read", "net", "write", "env", "run", "ffi", "sys"]) {
-    Deno.permissions.revokeSync({ name } as Deno.PermissionDescriptor);
-  }
 }
 
 /** End the process once the worker has written its final frame, or report its crash. */
@@ -114,30 +104,36 @@ worker.onerror = (event: ErrorEvent) => {
   wakeWatch();
 };
 
-/** Copy host bytes into the channel, waiting while the worker has not read it. */
-async function feed(bytes: Uint8Array): Promise<void> {
-  let from = 0;
-  while (from < bytes.length) {
-    const written = writeSome(channel.in, bytes, from);
-    if (written === 0) {
-      const wake = changed(channel.in, "tail", position(channel.in, "tail"));
-      if (wake !== null) await wake;
-    }
-    from += written;
+/**
+ * Call `callback` every `ms` milliseconds. Through Deno's own system interval
+ * where there is one: the first `setInterval` loads Node's timers, 7 ms of
+ * this thread at start-up, on a start's critical path when cores are few.
+ */
+function every(ms: number, callback: () => void): void {
+  const deno = Deno as unknown as {
+    internal: symbol;
+    [key: symbol]: { core?: SystemTimers } | undefined;
+  };
+  const core = deno[deno.internal]?.core;
+  if (typeof core?.createSystemInterval === "function") {
+    core.createSystemInterval(callback, ms, false);
+  } else {
+    setInterval(callback, ms);
   }
 }
 
-/** Copy the host's bytes into the channel (the worker splits them into lines). */
-async function readHost(): Promise<void> {
-  const connection = await connecting;
-  revokeAll();
-  const buffer = new Uint8Array(1 << 20);
-  while (true) {
-    const n = await connection.read(buffer);
-    if (n === null) exit();
-    await feed(buffer.subarray(0, n));
-  }
+interface SystemTimers {
+  createSystemInterval?(
+    callback: () => void,
+    ms: number,
+    refed: boolean,
+  ): unknown;
 }
+
+// A host that died leaves this process to another parent: nothing would ever
+// read its frames or end it.
+every(HOST_CHECK_MS, () => {
+  if (Deno.ppid !== host) exit();
+});
 
 watch().catch(() => exit());
-readHost().catch(() => exit());

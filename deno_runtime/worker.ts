@@ -6,8 +6,8 @@
  * over Deno's reports of uncaught errors and unhandled rejections, defines the
  * script's globals (`console`, `ToolError`, `final_answer`, string-free
  * timers) and cuts the global scope down to an allowlist (`globals.ts`).
- * The supervisor's one message brings the channel (`ring.ts`, `link.ts`); the
- * host's first line on it is the `start` frame: the prelude adds `external_*`
+ * The supervisor's one message brings the shared flags (`flags.ts`); the
+ * host's first line on stdin (`link.ts`) is the `start` frame: the prelude adds `external_*`
  * for each tool and evaluates the wrapped script (JavaScript, as a classic
  * script) or imports it (TypeScript, from a `data:` URL).
  *

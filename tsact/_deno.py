@@ -104,22 +104,19 @@ def run_flags(limits: Limits, *, compile_ahead: bool = False) -> list[str]:
     ]
 
 
-def sandbox_command(
-    binary: Path, socket_path: Path, limits: Limits, *, spare: bool = False
-) -> list[str]:
+def sandbox_command(binary: Path, limits: Limits, *, spare: bool = False) -> list[str]:
     """The full ``deno run`` command of one execution (see DESIGN.md, "Deno command line");
-    a ``spare`` compiles ahead (``run_flags``)."""
+    a ``spare`` compiles ahead (``run_flags``). The supervisor may read the worker's code
+    and nothing else; it is told the host's pid, to end when the host is gone."""
     bundles = runtime_dir() / "bundled"
     worker = bundles / "worker.js"
     return [
         str(binary),
         *run_flags(limits, compile_ahead=spare),
-        f"--allow-read={worker},{socket_path}",
-        f"--allow-write={socket_path}",
-        f"--allow-net=unix:{socket_path}",
+        f"--allow-read={worker}",
         str(bundles / "supervisor.js"),
-        str(socket_path),
         str(worker),
+        str(os.getpid()),
     ]
 
 
@@ -127,8 +124,9 @@ def cache_root() -> str:
     """Where each execution's private ``DENO_DIR`` goes: ``$TSACT_CACHE_TMPDIR``, else RAM.
 
     Deno's caches are SQLite files written with fsync; on a disk that costs tens of
-    milliseconds per execution, in RAM (``/dev/shm``) nearly nothing. The socket cannot
-    live there: Deno asks for ``--allow-all`` for anything under ``/dev``.
+    milliseconds per execution, in RAM (``/dev/shm``) nearly nothing. Nothing a sandbox
+    is allowed to read may live there: Deno asks for ``--allow-all`` for anything under
+    ``/dev``.
     """
     explicit = os.environ.get("TSACT_CACHE_TMPDIR")
     if explicit:

@@ -2,7 +2,7 @@
 
 Every sandbox and the checker get their own directories, removed when they close however
 the execution ends. Only a host killed outright (SIGKILL, the OOM killer, a power cut)
-cannot remove them; its Deno processes exit on their own when its socket closes, but the
+cannot remove them; its Deno processes exit on their own once it is gone, but the
 directories stay. So the first directory a process makes sweeps the ones whose owning
 process is gone: named for a pid that is no longer alive, owned by this user, and not
 touched for ``STALE_AFTER_S`` (a guard for another pid namespace sharing the same root).

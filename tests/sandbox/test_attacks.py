@@ -228,10 +228,11 @@ return { deno: typeof d, found };
 async def test_poisoned_typed_arrays_do_not_bend_frames_on_their_way_to_the_pipe(
     sandbox: Sandbox,
 ) -> None:
-    # The worker writes its frames to the host's pipe itself: a script that rewrites
-    # what it could reach of typed arrays, of writing and of calling must not cut, forge
-    # or stop them, nor run on their way. A large argument and result take several
-    # writes (the pipe holds 1 MiB).
+    # The worker writes its frames to the host's pipe itself, and reads the host's from
+    # stdin with Deno's op, whose stub calls through Function.prototype.call: a script
+    # that rewrites what it could reach of typed arrays, of writing and of calling must
+    # not cut, forge or stop them, nor run on their way, and `call` cannot be replaced.
+    # A large argument and result take several writes and reads (a pipe holds 1 MiB).
     record = await sandbox.run(
         """
 const typed = Object.getPrototypeOf(Uint8Array.prototype);
@@ -243,18 +244,28 @@ for (const name of ["length", "byteOffset", "buffer", "byteLength"]) {
 }
 try { (TextEncoder.prototype as any).encode = () => new Uint8Array(0); } catch {}
 let calls = 0; // what runs Function.prototype's methods on the frames' way is counted
+const refused: string[] = [];
 for (const name of ["call", "apply", "bind"]) {
   const original = (Function.prototype as any)[name];
-  (Function.prototype as any)[name] = function (this: unknown, ...args: unknown[]) {
-    calls++;
-    return Reflect.apply(original, this, args);
-  };
+  try {
+    (Function.prototype as any)[name] = function (this: unknown, ...args: unknown[]) {
+      calls++;
+      return Reflect.apply(original, this, args);
+    };
+  } catch (error) {
+    refused.push(name + ": " + (error as Error).name);
+  }
+}
+try {
+  Object.defineProperty(Function.prototype, "call", { value: () => calls++ });
+} catch (error) {
+  refused.push("define call: " + (error as Error).name);
 }
 const big = "x".repeat(3_000_000);
 const back = await external_echo({ value: big });
 console.log("after the call");
 const size = (back as string).length;
-return { same: back === big, size, part: big.slice(0, 2_500_000), calls };
+return { same: back === big, size, part: big.slice(0, 2_500_000), calls, refused };
 """,
         limits=Limits(max_result_bytes=8_000_000, timeout_s=20),
     )
@@ -263,6 +274,7 @@ return { same: back === big, size, part: big.slice(0, 2_500_000), calls };
     assert record.result["same"] is True and record.result["size"] == 3_000_000
     assert record.result["part"] == "x" * 2_500_000
     assert record.result["calls"] == 0
+    assert record.result["refused"] == ["call: TypeError", "define call: TypeError"]
     assert [entry.text for entry in record.console] == ["after the call"]
     (call,) = record.tool_calls
     assert call.status == "ok"

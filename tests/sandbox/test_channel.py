@@ -1,4 +1,5 @@
-"""The frame channel over a real unix socket: writes from the loop and from threads."""
+"""The frame channel over two real pipes: writes from the loop and from threads, reads
+split into frames, either way of reading."""
 
 from __future__ import annotations
 
@@ -12,50 +13,85 @@ from pathlib import Path
 
 import anyio
 import pytest
-from anyio.abc import SocketStream
-from anyio.streams.buffered import BufferedByteReceiveStream
 
-from tsact._execution.process import PIPE_BYTES, frame_pipe
+from tsact._execution.process import PIPE_BYTES, frame_pipe, reply_pipe
 from tsact._wire.channel import FrameChannel, FrameTooLarge
 
 pytestmark = pytest.mark.anyio
 
 
+class Peer:
+    """The sandbox's ends of the two pipes: it writes frames to ``out`` and reads the
+    host's from ``into`` (both blocking, used from threads)."""
+
+    def __init__(self, out: int, into: int) -> None:
+        self.out: int | None = out
+        self.into = into
+        self._pending = b""
+
+    async def send(self, data: bytes) -> None:
+        out = self.out
+        assert out is not None
+
+        def write_all() -> None:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(out, view) :]
+
+        await anyio.to_thread.run_sync(write_all)
+
+    def send_eof(self) -> None:
+        if self.out is not None:
+            os.close(self.out)
+            self.out = None
+
+    async def receive(self, max_bytes: int = 1 << 16) -> bytes:
+        return await anyio.to_thread.run_sync(os.read, self.into, max_bytes)
+
+    async def read_lines(self, count: int) -> list[bytes]:
+        def read() -> list[bytes]:
+            while self._pending.count(b"\n") < count:
+                chunk = os.read(self.into, 1 << 20)
+                if not chunk:
+                    raise EOFError(self._pending[:100])
+                self._pending += chunk
+            *lines, self._pending = self._pending.split(b"\n", count)
+            return lines
+
+        return await anyio.to_thread.run_sync(read)
+
+    def close(self) -> None:
+        self.send_eof()
+        os.close(self.into)
+
+
 @contextlib.asynccontextmanager
 async def _open(
-    path: Path, *, reader_callback: bool, max_frame_bytes: int = 1 << 20
-) -> AsyncIterator[tuple[FrameChannel, SocketStream]]:
-    listener = await anyio.create_unix_listener(path)
-    peer = await anyio.connect_unix(path)
-    stream = await listener.accept()
-    channel = FrameChannel(stream, max_frame_bytes, reader_callback=reader_callback)
+    *, reader_callback: bool, max_frame_bytes: int = 1 << 20
+) -> AsyncIterator[tuple[FrameChannel, Peer]]:
+    frames, frames_out = frame_pipe()
+    replies_in, replies = reply_pipe()
+    channel = FrameChannel(frames, replies, max_frame_bytes, reader_callback=reader_callback)
+    peer = Peer(frames_out, replies_in)
     try:
         yield channel, peer
     finally:
         await channel.aclose()
-        await peer.aclose()
-        await listener.aclose()
+        peer.close()
 
 
 @pytest.fixture(params=[True, False], ids=["reader-callback", "stream"])
-async def pair(
-    tmp_path: Path, request: pytest.FixtureRequest
-) -> AsyncIterator[tuple[FrameChannel, SocketStream]]:
-    """A channel on one end of a unix socket (read either way), and the raw other end."""
-    async with _open(tmp_path / "c.sock", reader_callback=request.param) as opened:
+async def pair(request: pytest.FixtureRequest) -> AsyncIterator[tuple[FrameChannel, Peer]]:
+    """A channel over two pipes (read either way), and the sandbox's ends."""
+    async with _open(reader_callback=request.param) as opened:
         yield opened
 
 
-async def _read_lines(peer: SocketStream, count: int) -> list[bytes]:
-    reader = BufferedByteReceiveStream(peer)
-    return [await reader.receive_until(b"\n", 1 << 26) for _ in range(count)]
-
-
 async def test_frames_from_the_loop_and_a_thread_never_interleave(
-    pair: tuple[FrameChannel, SocketStream],
+    pair: tuple[FrameChannel, Peer],
 ) -> None:
     channel, peer = pair
-    big = [bytes([65 + n]) * 900_000 + b"\n" for n in range(4)]  # far over a socket buffer
+    big = [bytes([65 + n]) * 1_500_000 + b"\n" for n in range(4)]  # over a pipe's buffer
 
     def from_thread(frame: bytes) -> None:
         channel.send_from_thread(frame)
@@ -66,29 +102,29 @@ async def test_frames_from_the_loop_and_a_thread_never_interleave(
     async with anyio.create_task_group() as group:
         for frame in big[2:]:
             group.start_soon(channel.send, frame)
-        lines = await _read_lines(peer, 4)
+        lines = await peer.read_lines(4)
     for thread in threads:
         thread.join(5)
     assert sorted(lines) == [frame[:-1] for frame in big]  # each whole, none mixed
 
 
 async def test_a_frame_queues_behind_a_partly_written_one_even_when_there_is_room(
-    pair: tuple[FrameChannel, SocketStream],
+    pair: tuple[FrameChannel, Peer],
 ) -> None:
     channel, peer = pair
-    big = b"a" * 900_000 + b"\n"
+    big = b"a" * 3_000_000 + b"\n"
     assert not channel._enqueue(big)  # partly written, the rest waits in the backlog
-    head = await peer.receive(65536)  # the socket has room again, and nobody is flushing yet
+    head = await peer.receive(65536)  # the pipe has room again, and nobody is flushing yet
     assert not channel._enqueue(b"small\n")  # must not jump into the middle of `big`
     async with anyio.create_task_group() as group:
         group.start_soon(channel.send, b"last\n")  # flushes the backlog, then this
-        rest = await _read_lines(peer, 3)
-    assert [len(line) for line in rest] == [900_000 - len(head), 5, 4]
+        rest = await peer.read_lines(3)
+    assert [len(line) for line in rest] == [3_000_000 - len(head), 5, 4]
     assert rest[1:] == [b"small", b"last"]
 
 
-async def test_a_thread_waiting_on_a_full_socket_returns_when_the_channel_closes(
-    pair: tuple[FrameChannel, SocketStream],
+async def test_a_thread_waiting_on_a_full_pipe_returns_when_the_channel_closes(
+    pair: tuple[FrameChannel, Peer],
 ) -> None:
     channel, _peer = pair  # the peer never reads
     done = threading.Event()
@@ -99,23 +135,22 @@ async def test_a_thread_waiting_on_a_full_socket_returns_when_the_channel_closes
 
     thread = threading.Thread(target=stuck, daemon=True)
     thread.start()
-    # the socket is full and nobody reads it: the writer waits...
+    # the pipe is full and nobody reads it: the writer waits...
     assert not await anyio.to_thread.run_sync(done.wait, 0.2)
     await channel.aclose()
     assert await anyio.to_thread.run_sync(done.wait, 5.0)  # ...until the close releases it
 
 
-async def test_writes_after_close_are_dropped(pair: tuple[FrameChannel, SocketStream]) -> None:
+async def test_writes_after_close_are_dropped(pair: tuple[FrameChannel, Peer]) -> None:
     channel, peer = pair
     await channel.aclose()
     channel.send_from_thread(b"late\n")  # neither raises nor touches a reused descriptor
     await channel.send(b"late\n")
-    with pytest.raises(anyio.EndOfStream):  # the peer sees the close and nothing after it
-        await peer.receive()
+    assert await peer.receive() == b""  # the peer sees the close and nothing after it
 
 
 async def test_frames_arrive_whole_in_order_then_the_end(
-    pair: tuple[FrameChannel, SocketStream],
+    pair: tuple[FrameChannel, Peer],
 ) -> None:
     channel, peer = pair
     # large frames are handed on in the buffer they gathered in, small ones copied out:
@@ -125,7 +160,7 @@ async def test_frames_arrive_whole_in_order_then_the_end(
 
     async def send_then_close() -> None:
         await peer.send(b"".join(frame + b"\n" for frame in frames) + b"tail-without-newline")
-        await peer.send_eof()
+        peer.send_eof()
 
     async with anyio.create_task_group() as group:
         group.start_soon(send_then_close)
@@ -135,14 +170,10 @@ async def test_frames_arrive_whole_in_order_then_the_end(
 
 
 @pytest.fixture(params=[True, False], ids=["reader-callback", "stream"])
-async def over_the_limit(
-    tmp_path: Path, request: pytest.FixtureRequest
-) -> AsyncIterator[FrameChannel]:
+async def over_the_limit(request: pytest.FixtureRequest) -> AsyncIterator[FrameChannel]:
     """A channel with a 10,000-byte limit that has been sent a frame, one over the limit
     and one more (read either way)."""
-    async with _open(
-        tmp_path / "c.sock", reader_callback=request.param, max_frame_bytes=10_000
-    ) as (channel, peer):
+    async with _open(reader_callback=request.param, max_frame_bytes=10_000) as (channel, peer):
         await peer.send(b"ok\n" + b"y" * 20_000 + b"\nnever\n")
         yield channel
 
@@ -157,7 +188,7 @@ async def test_a_frame_over_the_limit_ends_reading_after_the_ones_before(
 
 
 async def test_serve_hands_frames_in_order_until_the_handler_stops(
-    pair: tuple[FrameChannel, SocketStream],
+    pair: tuple[FrameChannel, Peer],
 ) -> None:
     channel, peer = pair
     await peer.send(b"early\n")  # read before serving begins: handed on first
@@ -178,18 +209,18 @@ async def test_serve_hands_frames_in_order_until_the_handler_stops(
 
 
 async def test_serve_returns_when_the_peer_closes(
-    pair: tuple[FrameChannel, SocketStream],
+    pair: tuple[FrameChannel, Peer],
 ) -> None:
     channel, peer = pair
     seen: list[bytes] = []
     await peer.send(b"one\ntwo\n")
-    await peer.send_eof()
+    peer.send_eof()
     await channel.serve(lambda line: seen.append(bytes(line)) is None)
     assert seen == [b"one", b"two"]
 
 
 async def test_serve_raises_what_the_handler_raised_and_stops_reading(
-    pair: tuple[FrameChannel, SocketStream],
+    pair: tuple[FrameChannel, Peer],
 ) -> None:
     channel, peer = pair
     seen: list[bytes] = []
@@ -215,10 +246,8 @@ async def test_serve_hands_the_frames_before_one_over_the_limit_then_raises(
     assert seen == [b"ok"]
 
 
-async def test_on_asyncio_serve_handles_a_frame_in_the_read_not_in_a_woken_task(
-    tmp_path: Path,
-) -> None:
-    async with _open(tmp_path / "c.sock", reader_callback=True) as (channel, peer):
+async def test_on_asyncio_serve_handles_a_frame_in_the_read_not_in_a_woken_task() -> None:
+    async with _open(reader_callback=True) as (channel, peer):
         tasks: list[object] = []
 
         def handle(line: bytes | bytearray) -> bool:
@@ -235,44 +264,34 @@ async def test_on_asyncio_serve_handles_a_frame_in_the_read_not_in_a_woken_task(
         assert tasks == [None]  # run by the loop's reader callback, outside any task
 
 
-@pytest.mark.parametrize("reader_callback", [True, False], ids=["reader-callback", "stream"])
-async def test_with_a_pipe_frames_are_read_from_it_and_written_to_the_socket(
-    tmp_path: Path, reader_callback: bool
-) -> None:
-    # as in a sandbox: the worker's frames come on the process's stdout pipe
-    listener = await anyio.create_unix_listener(tmp_path / "c.sock")
-    peer = await anyio.connect_unix(tmp_path / "c.sock")
-    stream = await listener.accept()
+async def test_the_channel_closes_both_pipes_it_owns() -> None:
     frames, frames_out = frame_pipe()
-    channel = FrameChannel(stream, 1 << 20, frames=frames, reader_callback=reader_callback)
+    replies_in, replies = reply_pipe()
+    channel = FrameChannel(frames, replies, 1 << 20)
+    await channel.send(bytearray(b"reply\n"))
+    assert os.read(replies_in, 100) == b"reply\n"
+    await channel.aclose()
+    await channel.aclose()  # twice is harmless
+    for descriptor in (frames, replies):
+        with pytest.raises(OSError):
+            os.fstat(descriptor)
+    assert os.read(replies_in, 100) == b""  # the sandbox sees the host's end close
+    os.close(frames_out)
+    os.close(replies_in)
+
+
+@pytest.mark.parametrize("host_end", ["frames", "replies"])
+def test_the_host_s_end_of_each_pipe_is_non_blocking_and_a_mebibyte(host_end: str) -> None:
+    # the sandbox's ends block, as Deno reads and writes them
+    if host_end == "frames":
+        mine, theirs = frame_pipe()
+    else:
+        theirs, mine = reply_pipe()
     try:
-        seen: list[bytes] = []
-
-        def write_then_close() -> None:
-            os.write(frames_out, b"a\n" + b"b" * 200_000 + b"\nc\n")
-            os.close(frames_out)
-
-        async with anyio.create_task_group() as group:
-            group.start_soon(anyio.to_thread.run_sync, write_then_close)
-            await channel.serve(lambda line: seen.append(bytes(line)) is None)
-        assert seen == [b"a", b"b" * 200_000, b"c"]  # and the pipe's end ended serving
-        await channel.send(bytearray(b"reply\n"))
-        assert await _read_lines(peer, 1) == [b"reply"]
-    finally:
-        await channel.aclose()
-        await peer.aclose()
-        await listener.aclose()
-    with pytest.raises(OSError):
-        os.fstat(frames)  # the channel closed the pipe it owned
-
-
-def test_the_frame_pipe_is_grown_to_a_mebibyte_where_the_system_allows() -> None:
-    frames, frames_out = frame_pipe()
-    try:
-        assert not os.get_blocking(frames) and os.get_blocking(frames_out)
+        assert not os.get_blocking(mine) and os.get_blocking(theirs)
         if int(Path("/proc/sys/fs/pipe-max-size").read_text()) < PIPE_BYTES:
             pytest.skip("this system caps pipes below a mebibyte")
-        assert fcntl.fcntl(frames, fcntl.F_GETPIPE_SZ) == PIPE_BYTES
+        assert fcntl.fcntl(mine, fcntl.F_GETPIPE_SZ) == PIPE_BYTES
     finally:
-        os.close(frames)
-        os.close(frames_out)
+        os.close(mine)
+        os.close(theirs)

@@ -198,33 +198,33 @@ async def test_a_pool_serves_concurrent_runs_and_reaps_them_all_by_the_end(
     assert later.error is not None and later.error.kind == "timeout"
 
 
-async def test_a_warm_spare_has_its_connection_accepted_before_any_run(
+async def test_a_warm_spare_has_booted_before_any_run(
     leak_check: LeakCheck,
 ) -> None:
     async with Sandbox(ALL, pool=2) as sandbox:
         await sandbox.warm()
         spares = list(sandbox._pool._ready)
         assert len(spares) == 2
-        assert all(spare.connection is not None for spare in spares)
+        assert all(spare.booted for spare in spares)
         record = await sandbox.run("return 1")
     assert record.timings.prewarmed and record.result == 1
 
 
-async def test_a_spare_that_dies_before_connecting_is_not_waited_for(
+async def test_a_spare_that_dies_before_it_is_ready_is_not_waited_for(
     leak_check: LeakCheck, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_spawn = spares.spawn_sandbox
 
     async def spawn_then_kill(settings: ExecutionSettings, *, spare: bool) -> SpawnedSandbox:
         spawned = await real_spawn(settings, spare=spare)
-        spawned.process.kill()  # gone before its supervisor can connect
+        spawned.process.kill()  # gone before its supervisor can say it is ready
         return spawned
 
     monkeypatch.setattr(spares, "spawn_sandbox", spawn_then_kill)
     async with Sandbox(ALL) as sandbox:
         with anyio.fail_after(30):
             await sandbox.warm()
-        assert [spare.connection for spare in sandbox._pool._ready] == [None]
+        assert [spare.booted for spare in sandbox._pool._ready] == [False]
         monkeypatch.setattr(spares, "spawn_sandbox", real_spawn)
         record = await sandbox.run("return 1")
     assert not record.timings.prewarmed and record.result == 1  # a fresh process instead
@@ -233,7 +233,7 @@ async def test_a_spare_that_dies_before_connecting_is_not_waited_for(
 async def test_leaving_the_block_while_spares_boot_leaves_nothing(leak_check: LeakCheck) -> None:
     for pause in (0.0, 0.005, 0.05):
         async with Sandbox(ALL, pool=2):
-            await anyio.sleep(pause)  # spawning, or waiting for the connection
+            await anyio.sleep(pause)  # spawning, or waiting for the ready line
 
 
 async def test_pool_size_is_validated() -> None:

@@ -43,11 +43,14 @@ def clean() -> Iterator[None]:
 
 def shell(script: str, tmp_path: Path) -> SandboxProcess:
     out_read, out_write = os.pipe()
+    nothing = os.open(os.devnull, os.O_RDONLY)
     try:
-        return spawn(["/bin/sh", "-c", script], cwd=tmp_path, env={}, stdout=out_write)
+        return spawn(
+            ["/bin/sh", "-c", script], cwd=tmp_path, env={}, stdin=nothing, stdout=out_write
+        )
     finally:
-        os.close(out_write)
-        os.close(out_read)
+        for descriptor in (nothing, out_write, out_read):
+            os.close(descriptor)
 
 
 async def test_the_exit_code_is_awaited_and_the_output_read(

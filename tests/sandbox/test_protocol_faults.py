@@ -1,8 +1,8 @@
 """A sandbox that breaks the protocol ends its own execution, never the host.
 
-A rogue supervisor (real Deno, real socket and pipe) stands in for a compromised
-sandbox: it connects as the real one does, reads the start frame for the execution's seal
-(unless told not to) and writes its lines, sealed, to stdout.
+A rogue supervisor (real Deno, real pipes) stands in for a compromised sandbox: it
+writes the ready line as the real one does, reads the start frame from stdin for the
+execution's seal (unless told not to) and writes its lines, sealed, to stdout.
 """
 
 from __future__ import annotations
@@ -21,20 +21,22 @@ from .conftest import LeakCheck
 pytestmark = pytest.mark.anyio
 
 ROGUE = """
-const conn = await Deno.connect({ transport: "unix", path: Deno.args[0] });
+await Deno.stdout.write(new TextEncoder().encode(
+  '{"jsonrpc":"2.0","method":"ready","params":{}}\\n',
+));
 let start = "";
 const buffer = new Uint8Array(1 << 16);
 while (!start.includes("\\n")) {
-  const n = await conn.read(buffer);
+  const n = await Deno.stdin.read(buffer);
   if (n === null) Deno.exit(0);
   start += new TextDecoder().decode(buffer.subarray(0, n));
 }
-const seal = Deno.args[3] === "unsealed"
+const seal = Deno.args[2] === "unsealed"
   ? ""
   : JSON.parse(start.slice(0, start.indexOf("\\n"))).params.seal;
-const text = Deno.args[1].startsWith("REPEAT:")
-  ? seal + "x".repeat(Number(Deno.args[1].slice(7)))
-  : Deno.args[1].replaceAll("\\\\n", "\\n").split("\\n")
+const text = Deno.args[0].startsWith("REPEAT:")
+  ? seal + "x".repeat(Number(Deno.args[0].slice(7)))
+  : Deno.args[0].replaceAll("\\\\n", "\\n").split("\\n")
     .map((line, i, all) => i < all.length - 1 || line ? seal + line : line).join("\\n")
     .replaceAll("{seal}", seal);
 const out = new TextEncoder().encode(text);
@@ -42,7 +44,7 @@ let offset = 0;
 while (offset < out.length) {
   offset += await Deno.stdout.write(out.subarray(offset));
 }
-await new Promise((r) => setTimeout(r, Number(Deno.args[2])));
+await new Promise((r) => setTimeout(r, Number(Deno.args[1])));
 Deno.exit(0);
 """
 
@@ -121,16 +123,15 @@ async def _run_rogue(
     rogue = tmp_path / "rogue.ts"
     rogue.write_text(ROGUE)
 
-    def command(binary: Path, socket_path: Path, limits: Limits, **options: bool) -> list[str]:
-        real = sandbox_command(binary, socket_path, limits, **options)
+    def command(binary: Path, limits: Limits, **options: bool) -> list[str]:
+        real = sandbox_command(binary, limits, **options)
         flags = [flag for flag in real[2:] if flag.startswith("--") and "read" not in flag]
         return [
             real[0],
             "run",
             *flags,
-            f"--allow-read={socket_path},{rogue}",
+            f"--allow-read={rogue}",
             str(rogue),
-            str(socket_path),
             sent,
             str(linger_ms),
             "sealed" if sealed else "unsealed",
@@ -149,9 +150,9 @@ async def test_a_worker_that_crashes_at_boot_is_reported_by_the_supervisor(
     broken = tmp_path / "worker.js"
     broken.write_text('throw new Error("boom at boot");\n')
 
-    def command(binary: Path, socket_path: Path, limits: Limits, **options: bool) -> list[str]:
-        real = sandbox_command(binary, socket_path, limits, **options)
-        worker = real[-1]
+    def command(binary: Path, limits: Limits, **options: bool) -> list[str]:
+        real = sandbox_command(binary, limits, **options)
+        worker = real[-2]
         return [part.replace(worker, str(broken)) for part in real]
 
     monkeypatch.setattr(execution, "sandbox_command", command)

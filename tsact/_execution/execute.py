@@ -1,4 +1,4 @@
-"""One execution from start to record: spawn, relay, enforce limits, clean up.
+"""One execution from start to record: spawn, talk, enforce limits, clean up.
 
 The race between the script's own end, the timeout, the memory watchdog and
 the process exiting is decided by whichever concludes first; the process group
@@ -8,13 +8,10 @@ is then killed, reaped and its temp directory removed, however it ended
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import secrets
-import select
 import shutil
-import socket
 import time
 import uuid
 from collections.abc import Callable, Coroutine
@@ -26,15 +23,16 @@ from typing import Any, Protocol
 
 import anyio
 import anyio.abc
-from anyio.abc import SocketAttribute
 
 from tsact._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
 from tsact._execution.process import (
     SandboxProcess,
     apply_rlimits,
+    bytes_waiting,
     frame_pipe,
     kill_group,
     pump,
+    reply_pipe,
     spawn,
     watch_memory,
 )
@@ -65,6 +63,7 @@ from tsact._wire.channel import FrameChannel, FrameTooLarge
 from tsact._wire.dispatcher import ToolDispatcher
 from tsact._wire.protocol import (
     MAX_JSON_DEPTH,
+    READY_LINE,
     CapturedState,
     ConsoleFrame,
     FinalFrame,
@@ -169,12 +168,14 @@ class _Execution:
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
     stream_closed: anyio.Event = field(default_factory=anyio.Event)
-    channel: FrameChannel | None = None  # set once the sandbox connected
+    channel: FrameChannel | None = None  # set once the start frame is written
     race: anyio.CancelScope | None = None
     output: anyio.CancelScope | None = None  # the reader of the process's stderr
     dispatcher: ToolDispatcher | None = None
     seal: bytes = b""
     """Starts every frame of this execution (``StartParams.seal``), once it has started."""
+    ready_seen: bool = False
+    """The first line (the supervisor's ``ready``) has been read."""
     ended_by_frame: bool = False
     """The script's final frame concluded it: the process has nothing more to say."""
 
@@ -208,36 +209,36 @@ class _Execution:
 class SpawnedSandbox:
     """A sandbox process that is booting (or booted) and waits for its script.
 
-    Spawning takes no await beyond the fork: the process boots on its own while the
-    caller does other work, which is how a prewarmed spare hides start-up latency.
+    Spawning takes no await: the process boots on its own while the caller does other
+    work, which is how a prewarmed spare hides start-up latency. The host's frames go
+    to the process's stdin and its frames come from its stdout, both pipes.
     """
 
     workdir: Path
     deno_dir: Path
-    listener: anyio.abc.SocketListener | None
-    """Where the supervisor connects; closed once its connection is accepted."""
     process: SandboxProcess
     memory_mb: int
     frames: int | None
     """The read end of the pipe that is the process's stdout: its frames come there.
     Closed here unless a channel took it over."""
-    connection: anyio.abc.SocketStream | None = None
-    """The supervisor's connection, once ``connect`` has accepted it."""
-    connecting: anyio.Event | None = None
-    """Set once ``connect`` has ended (None: it was never called)."""
+    replies: int | None
+    """The write end of the pipe that is the process's stdin: the host's frames go there.
+    Closed here unless a channel took it over."""
+    booting: anyio.Event | None = None
+    """Set once ``boot`` has ended (None: it was never called)."""
+    booted: bool = False
+    """The supervisor's ``ready`` line is in the pipe: its Worker exists."""
 
-    async def connect(self) -> None:
-        """Accept the supervisor's connection as it comes, so that a run does not wait
-        for it; end early, with none, if the process exits first or this is cancelled."""
-        self.connecting = anyio.Event()
+    async def boot(self) -> None:
+        """Wait for the supervisor's ``ready`` line (left in the pipe for the channel),
+        or for the process to exit, or for cancellation."""
+        self.booting = anyio.Event()
+        frames = self.frames
+        assert frames is not None
 
-        async def accept(group: anyio.abc.TaskGroup) -> None:
-            # closed under it (the process's run ended first): no connection, no error
-            assert self.listener is not None
-            with contextlib.suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):
-                self.connection = await self.listener.accept()
-            if self.connection is not None:
-                await self.close_listener()
+        async def ready(group: anyio.abc.TaskGroup) -> None:
+            await anyio.wait_readable(frames)
+            self.booted = bytes_waiting(frames) > 0  # else the pipe's end: no ready line
             group.cancel_scope.cancel()
 
         async def exited(group: anyio.abc.TaskGroup) -> None:
@@ -246,35 +247,28 @@ class SpawnedSandbox:
 
         try:
             async with anyio.create_task_group() as group:
-                group.start_soon(accept, group)
+                group.start_soon(ready, group)
                 group.start_soon(exited, group)
         finally:
-            self.connecting.set()
+            self.booting.set()
 
-    async def accept(self) -> anyio.abc.SocketStream:
-        """The supervisor's connection: the one ``connect`` accepted, else the next one."""
-        if self.connecting is not None:
-            await self.connecting.wait()  # never two accepts at once
-        connection, self.connection = self.connection, None
-        if connection is not None:
-            return connection
-        assert self.listener is not None  # closed only once a connection was accepted
-        return await self.listener.accept()
-
-    async def close_listener(self) -> None:
-        """Close the listening socket (once the connection is accepted, or at the end)."""
-        listener, self.listener = self.listener, None
-        if listener is not None:
-            await listener.aclose()
+    async def take_pipes(self) -> tuple[int, int]:
+        """The two pipes' host ends, for a channel that owns them from now on (once
+        ``boot``, if it runs, has stopped watching the frames)."""
+        if self.booting is not None:
+            await self.booting.wait()
+        frames, replies = self.frames, self.replies
+        assert frames is not None and replies is not None
+        self.frames = self.replies = None
+        return frames, replies
 
     async def aclose(self) -> None:
         """Kill, reap and remove everything this sandbox holds (shielded from cancellation)."""
         with anyio.CancelScope(shield=True):
-            if self.connection is not None:
-                await self.connection.aclose()
-            if self.frames is not None:
-                os.close(self.frames)
-                self.frames = None
+            for descriptor in (self.frames, self.replies):
+                if descriptor is not None:
+                    os.close(descriptor)
+            self.frames = self.replies = None
             try:
                 kill_group(self.process)
                 # The kernel takes milliseconds to tear down a process that held a V8
@@ -285,7 +279,6 @@ class SpawnedSandbox:
                 LOGGER.debug("sandbox process %d reaped (exit %s)", self.process.pid, code)
                 await self.process.aclose()
             finally:
-                await self.close_listener()
                 _remove(self.workdir, self.deno_dir)
 
 
@@ -299,30 +292,30 @@ async def spawn_sandbox(settings: ExecutionSettings, *, spare: bool = False) -> 
     ``spare`` boots ahead of its run (``sandbox_command``)."""
     workdir = private_temp_dir()
     deno_dir = private_temp_dir(cache_root())
-    listener: anyio.abc.SocketListener | None = None
-    frames: int | None = None
+    pipes: list[int] = []
     try:
         os.chmod(workdir, 0o700)
         (workdir / "cwd").mkdir(mode=0o700)
-        socket_path = workdir / "channel.sock"
-        listener = await anyio.create_unix_listener(socket_path)
-        command = sandbox_command(settings.deno, socket_path, settings.limits, spare=spare)
+        command = sandbox_command(settings.deno, settings.limits, spare=spare)
         environment = sandbox_environment(workdir, deno_dir)
         frames, frames_out = frame_pipe()
-        try:
-            process = spawn(command, cwd=workdir / "cwd", env=environment, stdout=frames_out)
-        finally:
-            os.close(frames_out)  # the process has its own copy: its stdout
+        pipes += (frames, frames_out)
+        replies_in, replies = reply_pipe()
+        pipes += (replies_in, replies)
+        process = spawn(
+            command, cwd=workdir / "cwd", env=environment, stdin=replies_in, stdout=frames_out
+        )
     except BaseException:
-        with anyio.CancelScope(shield=True):
-            if listener is not None:
-                await listener.aclose()
-        if frames is not None:
-            os.close(frames)
+        for descriptor in pipes:
+            os.close(descriptor)
         _remove(workdir, deno_dir)
         raise
+    os.close(frames_out)  # the process has its own copies: its stdout and stdin
+    os.close(replies_in)
     apply_rlimits(process.pid, settings.limits.memory_mb)
-    return SpawnedSandbox(workdir, deno_dir, listener, process, settings.limits.memory_mb, frames)
+    return SpawnedSandbox(
+        workdir, deno_dir, process, settings.limits.memory_mb, frames=frames, replies=replies
+    )
 
 
 async def execute(
@@ -370,7 +363,7 @@ async def execute(
     finally:
         with anyio.CancelScope(shield=True):
             if execution.channel is not None:
-                await execution.channel.aclose()
+                execution.channel.close()
             if spawned is not None:
                 if defer is not None and execution.ended_by_frame:
                     kill_group(spawned.process)
@@ -385,16 +378,14 @@ async def execute(
 async def _supervise(
     execution: _Execution, script: PreparedScript, spawned: SpawnedSandbox
 ) -> None:
-    """Relay until the first of the script's end, the timeout, memory or exit concludes.
+    """Talk until the first of the script's end, the timeout, memory or exit concludes.
 
     Each racer ends only by concluding (or by an exception, which propagates), so
     the execution has an outcome whenever this returns.
     """
     process = spawned.process
-    if spawned.connection is not None or (
-        spawned.listener is not None and _connection_waiting(spawned.listener)
-    ):
-        await _open(execution, script, spawned)  # a booted spare: the frame leaves at once
+    if spawned.booting is None or spawned.booting.is_set():
+        _open(execution, script, await spawned.take_pipes())  # the start frame leaves now
     async with anyio.create_task_group() as output:
         execution.output = output.cancel_scope
         output.start_soon(pump, process.stderr, execution.stderr)
@@ -455,8 +446,9 @@ async def _session(
 ) -> None:
     limits = execution.settings.limits
     channel = execution.channel
-    if channel is None:  # not opened before the race: the sandbox was still booting
-        channel = await _open(execution, script, spawned)
+    if channel is None:  # not opened before the race: a spare still booting
+        channel = _open(execution, script, await spawned.take_pipes())
+    await channel.flush()  # a start frame longer than the pipe holds
     execution.dispatcher = ToolDispatcher(
         execution.settings.toolbox,
         channel,
@@ -479,6 +471,10 @@ def _on_frame(execution: _Execution, script: PreparedScript, line: bytes | bytea
     """Act on one frame from the sandbox, as it is read; False once the session is over."""
     if execution.outcome is not None:
         return False
+    if not execution.ready_seen:
+        execution.ready_seen = True
+        if line == READY_LINE:  # the supervisor's, before any frame: its Worker exists
+            return True
     limits = execution.settings.limits
     dispatcher = execution.dispatcher
     assert dispatcher is not None
@@ -521,26 +517,16 @@ def _on_frame(execution: _Execution, script: PreparedScript, line: bytes | bytea
     return execution.outcome is None
 
 
-def _connection_waiting(listener: anyio.abc.SocketListener) -> bool:
-    """Whether the sandbox has connected already, so that accepting cannot wait."""
-    raw: socket.socket = listener.extra(SocketAttribute.raw_socket)
-    readable, _, _ = select.select([raw], [], [], 0)
-    return bool(readable)
-
-
-async def _open(
-    execution: _Execution, script: PreparedScript, spawned: SpawnedSandbox
-) -> FrameChannel:
-    """Accept the sandbox's connection (unless the pool did) and send the start frame:
-    the script and limits."""
+def _open(execution: _Execution, script: PreparedScript, pipes: tuple[int, int]) -> FrameChannel:
+    """Open the channel over the sandbox's pipes and write the start frame (the script and
+    limits) as far as the pipe takes it; the sandbox reads it once it has booted."""
     limits = execution.settings.limits
-    stream = await spawned.accept()
+    frames, replies = pipes
     channel = FrameChannel(
-        stream,
+        frames,
+        replies,
         max_frame_bytes=max_frame_bytes(limits, session=execution.session is not None),
-        frames=spawned.frames,
     )
-    spawned.frames = None  # the channel owns it now
     execution.channel = channel
     seal = secrets.token_hex(SEAL_BYTES)
     execution.seal = seal.encode()
@@ -564,8 +550,7 @@ async def _open(
             ),
         )
     )
-    await channel.send(encode_frame(start))
-    await spawned.close_listener()  # after the frame: its checkpoint would hold it back
+    channel.send_nowait(encode_frame(start))
     return channel
 
 

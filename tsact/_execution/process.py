@@ -3,6 +3,7 @@ kill its group."""
 
 from __future__ import annotations
 
+import array
 import contextlib
 import fcntl
 import logging
@@ -10,6 +11,7 @@ import os
 import resource
 import signal
 import subprocess
+import termios
 from pathlib import Path
 
 import anyio
@@ -35,9 +37,29 @@ def frame_pipe() -> tuple[int, int]:
     a large frame crosses in fewer turns (the default is 64 KiB)."""
     read_end, write_end = os.pipe()
     os.set_blocking(read_end, False)
-    with contextlib.suppress(OSError):
-        fcntl.fcntl(read_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    _grow(read_end)
     return read_end, write_end
+
+
+def reply_pipe() -> tuple[int, int]:
+    """A pipe for the host's frames: the end that becomes the process's stdin (blocking,
+    as Deno reads it), and the host's non-blocking write end, grown to 1 MiB."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    _grow(write_end)
+    return read_end, write_end
+
+
+def bytes_waiting(descriptor: int) -> int:
+    """How many bytes a pipe holds, unread (0 when it is readable only for its end)."""
+    count = array.array("i", [0])
+    fcntl.ioctl(descriptor, termios.FIONREAD, count)
+    return count[0]
+
+
+def _grow(descriptor: int) -> None:
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(descriptor, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 class SandboxProcess:
@@ -118,12 +140,14 @@ class SandboxProcess:
             self._pidfd = None
 
 
-def spawn(command: list[str], *, cwd: Path, env: dict[str, str], stdout: int) -> SandboxProcess:
-    """Start the process in a new session (its own process group), stdin closed,
-    ``stdout`` (a descriptor) as its stdout and stderr a pipe."""
+def spawn(
+    command: list[str], *, cwd: Path, env: dict[str, str], stdin: int, stdout: int
+) -> SandboxProcess:
+    """Start the process in a new session (its own process group) with ``stdin`` and
+    ``stdout`` (descriptors) as its own, and stderr a pipe."""
     popen = subprocess.Popen(
         command,
-        stdin=subprocess.DEVNULL,
+        stdin=stdin,
         stdout=stdout,
         stderr=subprocess.PIPE,
         cwd=cwd,

@@ -1,8 +1,7 @@
 """Sandbox processes booted ahead of need, and used ones torn down off the critical path.
 
 Inside ``async with Sandbox(...)`` up to ``pool`` processes boot in the background (the
-supervisor connected and its connection accepted, the Worker booted and locked down,
-waiting for its script), so
+supervisor up and its Worker made, booting and locking down, waiting for its script), so
 ``run`` skips start-up: an agent's next step boots while the model thinks, and
 concurrent runs each find one ready. Every process still serves exactly one execution.
 
@@ -24,9 +23,9 @@ import anyio.abc
 from tsact._execution.execute import ExecutionSettings, SpawnedSandbox, spawn_sandbox
 
 
-def _connected(spare: SpawnedSandbox) -> bool:
-    """Whether a spare's connection is accepted (or will never come)."""
-    return spare.connecting is not None and spare.connecting.is_set()
+def _booted(spare: SpawnedSandbox) -> bool:
+    """Whether a spare's supervisor is ready (or never will be)."""
+    return spare.booting is not None and spare.booting.is_set()
 
 
 class SparePool:
@@ -74,16 +73,15 @@ class SparePool:
             return
         self._ready.append(spare)  # a run may take it while it still boots
         self._changed.set()
-        await spare.connect()  # its connection is accepted as it comes, off any run's path
+        await spare.boot()  # its ready line is seen as it comes, off any run's path
         self._changed.set()
 
     async def wait_ready(self) -> None:
-        """Return once every spare of the pool has booted and connected (at once outside
-        the block)."""
+        """Return once every spare of the pool has booted (at once outside the block)."""
         while self._group is not None:
-            # once every spare is connected, a pool short of its size with no boot under
+            # once every spare has booted, a pool short of its size with no boot under
             # way had a boot fail: nothing more is coming
-            if all(map(_connected, self._ready)) and (
+            if all(map(_booted, self._ready)) and (
                 len(self._ready) >= self.size or self._booting == 0
             ):
                 return

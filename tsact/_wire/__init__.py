@@ -7,13 +7,14 @@ The route of one execution, and of one tool call within it, module by module:
    checking on, ``tsact._scripts.checker`` checks it first.
 2. ``tsact._execution.execute.execute`` takes a booted process from
    ``tsact._execution.spares`` or spawns one (``tsact._execution.process``, the command
-   line from ``tsact._deno``; the process's stdout is a pipe the host reads). In it,
-   ``deno_runtime/supervisor.ts`` has connected to the host's unix socket and handed
-   the Worker (``deno_runtime/worker.ts``) a SharedArrayBuffer channel
-   (``deno_runtime/ring.ts``).
-3. The host sends the ``start`` frame (``protocol``) through ``channel``, over the
-   socket; the supervisor copies the bytes into the ring; the worker's ``link.ts``
-   splits the line, and the prelude defines ``external_*`` and imports the script.
+   line from ``tsact._deno``; the process's stdin and stdout are pipes only the host
+   holds the other ends of). In it, ``deno_runtime/supervisor.ts`` has made the Worker
+   (``deno_runtime/worker.ts``), written its ``ready`` line and handed the Worker a
+   SharedArrayBuffer of flags (``deno_runtime/flags.ts``).
+3. The host writes the ``start`` frame (``protocol``) through ``channel`` to the
+   process's stdin; the worker's ``link.ts`` reads it there and splits the line, and
+   the prelude defines ``external_*`` and evaluates the script (or imports it, for
+   TypeScript that Deno transpiles).
 4. The script calls ``external_lookup({...})``: ``deno_runtime/tools.ts`` builds a
    ``tool_call`` frame and ``link.ts`` writes it to the process's stdout, the host's pipe.
 5. ``channel.FrameChannel`` reads the line in the event loop's reader callback and, in
@@ -23,10 +24,10 @@ The route of one execution, and of one tool call within it, module by module:
    ``dispatcher.ToolDispatcher``, which bounds how many run at once: a sync tool on a
    pool thread (``threads``), an async tool in a worker task on the event loop.
 6. ``answers`` checks the arguments against the tool (``tsact._tools.tool``), calls it,
-   checks and serialises the result, and builds the reply frame, which goes back on the
-   socket (from the tool's own thread for a sync tool).
-7. The supervisor copies the reply into the ring; ``link.ts`` splits it and
-   ``tools.ts`` settles the script's Promise (or throws a ``ToolError`` into it).
+   checks and serialises the result, and builds the reply frame, which goes to the
+   process's stdin (from the tool's own thread for a sync tool).
+7. ``link.ts`` reads the reply from stdin and splits it, and ``tools.ts`` settles the
+   script's Promise (or throws a ``ToolError`` into it).
 8. When the script ends, the worker writes the ``final`` frame and stops its thread; the
    supervisor sees it has and exits; ``execute`` builds the ``ExecutionRecord``
    (``tsact._records.record``) and the process is reaped.

@@ -1,24 +1,23 @@
-"""Newline-delimited frames: the sandbox's from its stdout pipe, the host's over the socket.
+"""Newline-delimited frames over two pipes: the sandbox's stdout and its stdin.
 
 The sandbox's worker writes its frames straight to the process's stdout, a pipe only
-the host reads (``frames``); the host's frames go to the supervisor over the private
-unix socket. (Without a pipe, frames are read from the socket too: tests use that.)
+the host reads (``frames``), and reads the host's frames from its stdin, a pipe only the
+host writes (``replies``): no other process or thread is on their way.
 
-Writes go straight to the non-blocking socket: a frame that fits in the socket's
-buffer (nearly all of them) is written at once, without yielding to the event loop
-first as a stream's ``send`` does; only a frame that does not fit waits for the
-socket to drain. Every write happens under one lock, up to the first partial send,
-and later frames queue behind a partial one, so frames never interleave. Sync tools
-answer from their own thread the same way (``send_from_thread``): the reply reaches
-the sandbox without a hop back to the event loop.
+Writes go straight to the non-blocking pipe: a frame that fits in the pipe's buffer
+(nearly all of them) is written at once, without yielding to the event loop first as a
+stream's ``send`` does; only a frame that does not fit waits for the pipe to drain.
+Every write happens under one lock, up to the first partial write, and later frames
+queue behind a partial one, so frames never interleave. Sync tools answer from their
+own thread the same way (``send_from_thread``): the reply reaches the sandbox without a
+hop back to the event loop.
 
 On asyncio, reads come from one reader callback registered for the channel's life,
-which splits what arrives into frames: a stream's ``receive`` registers and removes
-the socket with the selector on every wait (two system calls, plus formatting the
-socket's ``repr`` for a ``KeyError`` inside asyncio, and a checkpoint), which cost a
-tool call tens of microseconds. ``serve`` hands each frame to its handler inside that
-callback, so a frame is dealt with in the loop iteration that read it, with no task
-to wake. Other anyio backends read through the stream.
+which splits what arrives into frames: a stream's ``receive`` registers and removes the
+descriptor with the selector on every wait (two system calls and a checkpoint), which
+cost a tool call tens of microseconds. ``serve`` hands each frame to its handler inside
+that callback, so a frame is dealt with in the loop iteration that read it, with no task
+to wake. Other anyio backends read through a stream over the pipe.
 """
 
 from __future__ import annotations
@@ -27,16 +26,16 @@ import asyncio
 import contextlib
 import os
 import select
-import socket
 import threading
 from collections import deque
 from collections.abc import Callable
 
 import anyio
-from anyio.abc import ByteReceiveStream, SocketAttribute, SocketStream
+import anyio.lowlevel
+from anyio.abc import ByteReceiveStream
 from anyio.streams.buffered import BufferedByteReceiveStream
 
-POLL_MS = 50  # a thread waiting for the socket to drain looks for a close this often
+POLL_MS = 50  # a thread waiting for the pipe to drain looks for a close this often
 READ_BYTES = 1 << 20
 HANDOVER_BYTES = 1 << 16
 """A frame at least this long is handed on in the buffer it arrived in (copying 40 MB of
@@ -88,20 +87,20 @@ class FrameChannel:
 
     def __init__(
         self,
-        stream: SocketStream,
+        frames: int,
+        replies: int,
         max_frame_bytes: int,
         *,
-        frames: int | None = None,
         reader_callback: bool = True,
     ) -> None:
-        """``frames``: the non-blocking pipe the sandbox's frames come from, which the
-        channel now owns and closes (None: they come over the socket).
-        ``reader_callback=False`` reads through a stream even on asyncio."""
-        self._stream = stream
-        self._socket: socket.socket = stream.extra(SocketAttribute.raw_socket)
-        self._pipe = frames
-        self._read_from = self._socket.fileno() if frames is None else frames
-        self._reader = BufferedByteReceiveStream(stream if frames is None else _PipeReader(frames))
+        """``frames``: the non-blocking read end the sandbox's frames come from;
+        ``replies``: the non-blocking write end the host's frames go to. The channel
+        owns both and closes them. ``reader_callback=False`` reads through a stream
+        even on asyncio."""
+        self._read_from = frames
+        self._write_to = replies
+        self._open = True
+        self._reader = BufferedByteReceiveStream(_PipeReader(frames))
         self._max = max_frame_bytes
         self._lock = threading.Lock()
         self._backlog: deque[memoryview] = deque()  # unwritten frames, oldest first
@@ -251,7 +250,7 @@ class FrameChannel:
         return FrameTooLarge(f"a frame from the sandbox exceeds {self._max} bytes")
 
     def _write_backlog(self) -> bool:
-        """Write what the socket takes now (lock held); True when nothing is left.
+        """Write what the pipe takes now (lock held); True when nothing is left.
 
         The backlog holds views of the frames, so a large frame is never copied to
         queue it or to drop what was written (at 40 MB, each copy costs ~20 ms).
@@ -263,7 +262,7 @@ class FrameChannel:
         while backlog:
             head = backlog[0]
             try:
-                written = self._socket.send(head)
+                written = os.write(self._write_to, head)
             except BlockingIOError:
                 return False
             except OSError:
@@ -284,7 +283,7 @@ class FrameChannel:
             view = memoryview(data)
             if not self._backlog:
                 try:
-                    written = self._socket.send(view)
+                    written = os.write(self._write_to, view)
                 except BlockingIOError:
                     written = 0
                 except OSError:
@@ -296,33 +295,43 @@ class FrameChannel:
             self._backlog.append(view)
             return False
 
+    def send_nowait(self, data: bytes | bytearray) -> bool:
+        """Write one encoded frame (already newline-terminated) as far as the pipe takes
+        it now; True when all of it is written (``flush`` writes the rest)."""
+        return self._enqueue(data)
+
     async def send(self, data: bytes | bytearray) -> None:
         """Write one encoded frame (already newline-terminated); a closed peer is ignored."""
-        if self._enqueue(data) or self._flushing:
-            return  # written, or the task already flushing writes this too, in order
+        if not self._enqueue(data):
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Wait until every queued frame is written (or dropped with a closed peer)."""
+        if self._flushing:
+            return  # the task already flushing writes these too, in order
         self._flushing = True
         try:
             while True:
-                await anyio.wait_writable(self._socket)
                 with self._lock:
                     if self._write_backlog():
                         return
+                await anyio.wait_writable(self._write_to)
         finally:
             self._flushing = False
 
     def send_from_thread(self, data: bytes | bytearray) -> None:
         """Write one frame from a thread other than the event loop's, blocking until done.
 
-        The thread polls the socket itself, without the lock, so the event loop is
-        never held up by a sandbox that does not read; a close ends the wait.
+        The thread polls the pipe itself, without the lock, so the event loop is never
+        held up by a sandbox that does not read; a close ends the wait.
         """
         if self._enqueue(data):
             return
-        descriptor = self._socket.fileno()
-        if descriptor < 0:
-            return  # closed meanwhile: the frame was dropped with the backlog
         poller = select.poll()
-        poller.register(descriptor, select.POLLOUT)
+        with self._lock:
+            if self._done:
+                return  # closed meanwhile: the frame was dropped with the backlog
+            poller.register(self._write_to, select.POLLOUT)
         while True:
             poller.poll(POLL_MS)
             with self._lock:
@@ -330,13 +339,20 @@ class FrameChannel:
                     return
 
     async def aclose(self) -> None:
-        """Close the socket; writes after this (from any thread) are dropped."""
+        """Close both pipes; writes after this (from any thread) are dropped."""
+        self.close()
+        await anyio.lowlevel.checkpoint()
+
+    def close(self) -> None:
+        """``aclose`` without its checkpoint: both pipes closed at once."""
         with self._lock:
             self._done = True
             self._backlog.clear()
-        if not self._ended and (self._pipe is not None or self._socket.fileno() >= 0):
+            was_open, self._open = self._open, False
+        if not was_open:
+            return
+        if not self._ended:
             self._stop_reading()
-        if self._pipe is not None:
-            os.close(self._pipe)
-            self._pipe = None
-        await self._stream.aclose()
+        with self._lock:  # no thread is inside a write: each writes under the lock
+            os.close(self._read_from)
+            os.close(self._write_to)

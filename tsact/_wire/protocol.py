@@ -1,9 +1,10 @@
 """The host side of the wire protocol (see ``deno_runtime/supervisor.ts``).
 
-JSON-RPC 2.0, one object per line over the private unix socket. From the
-sandbox: ``started``, ``tool_call {id, name, args}``, ``console {level, text}``,
-``final {status, result | error, final_answer, fuel_used}``. From the host: the
-``start`` notification and one reply per ``tool_call``. Frames are decoded with
+JSON-RPC 2.0, one object per line, on the sandbox process's stdout (from the sandbox:
+``ready``, unsealed, from the supervisor; then, each starting with the execution's seal,
+``started``, ``tool_call {id, name, args}``, ``console {level, text}``,
+``final {status, result | error, final_answer, fuel_used}``) and stdin (from the host:
+the ``start`` notification and one reply per ``tool_call``). Frames are decoded with
 strict msgspec Structs; anything else is a protocol fault (kind ``internal``).
 """
 
@@ -118,6 +119,11 @@ class SessionStart(msgspec.Struct, frozen=True, rename="camel"):
 
     carried: str
     max_state_bytes: int
+
+
+READY_LINE = b'{"jsonrpc":"2.0","method":"ready","params":{}}'
+"""The supervisor's first line on stdout, unsealed, once its Worker exists (``READY_LINE``
+in ``supervisor.ts``): a spare that has written it has booted that far."""
 
 
 class StartParams(msgspec.Struct, frozen=True, rename="camel"):
