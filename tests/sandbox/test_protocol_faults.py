@@ -177,3 +177,13 @@ async def test_each_execution_has_its_own_random_seal(
         seals.append(record.console[0].text)
     assert all(re.fullmatch("[0-9a-f]{16}", seal) for seal in seals), seals
     assert seals[0] != seals[1]
+
+
+async def test_the_ready_line_is_taken_only_as_the_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, leak_check: LeakCheck
+) -> None:
+    # the supervisor's unsealed `ready` line opens stdout; the same line later is refused
+    sent = '{"jsonrpc":"2.0","method":"ready","params":{}}\\n'
+    record = await _run_rogue(monkeypatch, tmp_path, sent, sealed=False)
+    assert record.error is not None and record.error.kind == "internal"
+    assert record.error.message.startswith("a line from the sandbox without its seal")
