@@ -402,7 +402,7 @@ async def collect() -> list[Row]:
                 median(measured["relay"]),
                 raw_us,
                 "us",
-                "supervisor + permissions-none Worker relay",
+                "a permissions-none Worker: its stdout and stdin",
             )
         )
         results: list[object] = []

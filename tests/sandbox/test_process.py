@@ -108,17 +108,19 @@ async def test_a_killed_group_reports_the_signal(
     await process.aclose()  # twice is harmless
 
 
-async def test_a_spare_compiles_ahead_and_a_run_s_own_process_does_not(
+async def test_a_spare_compiles_ahead_off_the_loop_and_a_run_s_own_process_does_not(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from tsact import Sandbox
     from tsact._execution import execute
 
     seen: list[list[str]] = []
+    threads: list[bool] = []
     real_spawn = execute.spawn
 
     def spy(command: list[str], **options: Any) -> SandboxProcess:
         seen.append(command)
+        threads.append(threading.current_thread() is threading.main_thread())
         return real_spawn(command, **options)
 
     monkeypatch.setattr(execute, "spawn", spy)
@@ -131,3 +133,5 @@ async def test_a_spare_compiles_ahead_and_a_run_s_own_process_does_not(
     assert "--no-lazy" not in v8_flags[0].split(",")
     assert all("--no-lazy" in flags.split(",") for flags in v8_flags[1:])
     assert len(v8_flags) >= 2
+    # a run's own process is spawned on the loop; a spare from a worker thread
+    assert threads[0] and not any(threads[1:])
