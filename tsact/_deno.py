@@ -63,11 +63,14 @@ def deno_version(binary: Path) -> DenoVersion:
     return DenoVersion(found["deno"], found.get("v8"), found.get("typescript"))
 
 
+@functools.cache
 def runtime_dir() -> Path:
     """The folder of the TypeScript that runs inside Deno (installed copy, else the repo's).
 
     Sandboxes run its bundles in ``bundled/`` (built by ``deno task bundle``): plain
-    JavaScript that Deno need not transpile again in every fresh process.
+    JavaScript that Deno need not transpile again in every fresh process. Found once per
+    process (resolving and checking the path took 40-100 µs of every spawn); a folder
+    that is missing is looked for again.
     """
     here = Path(__file__).resolve().parent  # the tsact package
     for candidate in (here / "_deno_runtime", here.parent / "deno_runtime"):
