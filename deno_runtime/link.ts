@@ -147,17 +147,19 @@ function arm(): void {
   PromisePrototypeThen(readStdin(inbox), received, failed);
 }
 
-/** One read's bytes: split into lines (copied out, as the inbox is read into again). */
+/**
+ * One read's bytes, split into lines where they lie. The inbox is read into
+ * again only once they are handled (lines decoded, the unfinished end copied
+ * out): until then `reading` stays set, so nothing arms another read.
+ */
 function received(size: number): void {
-  reading = false;
   if (finished || inbox === null) return;
   if (size === 0) {
     ended = true;
     return;
   }
-  const bytes = new Uint8ArrayCtor(size);
-  TypedArrayPrototypeSet(bytes, view(inbox, 0, size), 0);
-  split(bytes);
+  split(view(inbox, 0, size));
+  reading = false;
   arm();
 }
 
@@ -173,7 +175,9 @@ function split(bytes: Uint8Array): void {
   while (from < size) {
     const end = TypedArrayPrototypeIndexOf(bytes, NEWLINE, from);
     if (end < 0) {
-      ArrayPrototypePush(partial, view(bytes, from, size));
+      const rest = new Uint8ArrayCtor(size - from); // the inbox is read into again
+      TypedArrayPrototypeSet(rest, view(bytes, from, size), 0);
+      ArrayPrototypePush(partial, rest);
       partialBytes += size - from;
       return;
     }

@@ -25,7 +25,7 @@
 /// <reference lib="deno.ns" />
 /// <reference lib="deno.window" />
 import type { ChannelMessage } from "./messages.ts";
-import { writeStdout } from "./primordials.ts";
+import { every, writeStdout } from "./primordials.ts";
 import {
   createBuffer,
   done,
@@ -107,32 +107,6 @@ worker.onerror = (event: ErrorEvent) => {
   }}\n`;
   wakeWatch();
 };
-
-/**
- * Call `callback` every `ms` milliseconds. Through Deno's own system interval
- * where there is one: the first `setInterval` loads Node's timers, 7 ms of
- * this thread at start-up, on a start's critical path when cores are few.
- */
-function every(ms: number, callback: () => void): void {
-  const deno = Deno as unknown as {
-    internal: symbol;
-    [key: symbol]: { core?: SystemTimers } | undefined;
-  };
-  const core = deno[deno.internal]?.core;
-  if (typeof core?.createSystemInterval === "function") {
-    core.createSystemInterval(callback, ms, false);
-  } else {
-    setInterval(callback, ms);
-  }
-}
-
-interface SystemTimers {
-  createSystemInterval?(
-    callback: () => void,
-    ms: number,
-    refed: boolean,
-  ): unknown;
-}
 
 // A host that died leaves this process to another parent: nothing would ever
 // read its frames or end it.

@@ -306,6 +306,43 @@ for (const name of ["Uint8Array", "Int32Array", "SharedArrayBuffer", "TextEncode
   });
 }
 """,
+    # the promise machinery the reply's read goes through: `then` and friends replaced
+    # by counting wrappers, species and constructor lookups answered by the script
+    "promise-machinery": """
+let calls = 0;
+for (const name of ["then", "catch", "finally"]) {
+  const original = (Promise.prototype as any)[name];
+  try {
+    (Promise.prototype as any)[name] = function (this: unknown, ...args: unknown[]) {
+      calls++;
+      return Reflect.apply(original, this, args);
+    };
+  } catch {}
+}
+for (const target of [Promise, Promise.prototype]) {
+  try {
+    Object.defineProperty(target, Symbol.species, { get() { calls++; return Promise; } });
+  } catch {}
+}
+try { (Promise as any).resolve = () => { calls++; }; } catch {}
+""",
+    # what a call through a function could consult besides `call` itself: the prototype
+    # chain behind Function.prototype, and `apply`/`bind` reached through own properties
+    "function-lookups": """
+let calls = 0;
+const counted = new Proxy({}, {
+  get(target, key, receiver) { calls++; return Reflect.get(target, key, receiver); },
+  has(target, key) { calls++; return Reflect.has(target, key); },
+});
+try { Object.setPrototypeOf(Function.prototype, counted); } catch {}
+for (const name of ["call", "apply", "bind", "constructor"]) {
+  try {
+    Object.defineProperty(Object.prototype, name, {
+      get() { calls++; return undefined; }, configurable: true,
+    });
+  } catch {}
+}
+""",
 }
 
 

@@ -113,9 +113,9 @@ async def test_a_frame_queues_behind_a_partly_written_one_even_when_there_is_roo
 ) -> None:
     channel, peer = pair
     big = b"a" * 3_000_000 + b"\n"
-    assert not channel._enqueue(big)  # partly written, the rest waits in the backlog
+    assert not channel.send_nowait(big)  # partly written, the rest waits in the backlog
     head = await peer.receive(65536)  # the pipe has room again, and nobody is flushing yet
-    assert not channel._enqueue(b"small\n")  # must not jump into the middle of `big`
+    assert not channel.send_nowait(b"small\n")  # must not jump into the middle of `big`
     async with anyio.create_task_group() as group:
         group.start_soon(channel.send, b"last\n")  # flushes the backlog, then this
         rest = await peer.read_lines(3)

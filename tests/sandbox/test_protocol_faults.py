@@ -100,11 +100,20 @@ async def test_a_call_of_an_unknown_tool_is_answered_as_unknown(
     assert call.error is not None and call.error.startswith("unknown tool 'nope'")
 
 
-async def test_a_line_without_the_seal_is_refused_even_a_well_formed_final_frame(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, leak_check: LeakCheck
+@pytest.mark.parametrize(
+    "sent",
+    [
+        # what a script would write had it reached the process's stdout: it cannot know
+        # the seal
+        '{"jsonrpc":"2.0","method":"final","params":{"status":"ok","result":7}}\\n',
+        # the supervisor's unsealed `ready` line opens stdout; the same line later is not it
+        '{"jsonrpc":"2.0","method":"ready","params":{}}\\n',
+    ],
+    ids=["final-frame", "ready-line-again"],
+)
+async def test_a_line_without_the_seal_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, leak_check: LeakCheck, sent: str
 ) -> None:
-    # what a script would write had it reached the process's stdout: it cannot know the seal
-    sent = '{"jsonrpc":"2.0","method":"final","params":{"status":"ok","result":7}}\\n'
     record = await _run_rogue(monkeypatch, tmp_path, sent, sealed=False)
     assert record.error is not None and record.error.kind == "internal"
     assert record.error.message.startswith("a line from the sandbox without its seal")
@@ -177,13 +186,3 @@ async def test_each_execution_has_its_own_random_seal(
         seals.append(record.console[0].text)
     assert all(re.fullmatch("[0-9a-f]{16}", seal) for seal in seals), seals
     assert seals[0] != seals[1]
-
-
-async def test_the_ready_line_is_taken_only_as_the_first(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, leak_check: LeakCheck
-) -> None:
-    # the supervisor's unsealed `ready` line opens stdout; the same line later is refused
-    sent = '{"jsonrpc":"2.0","method":"ready","params":{}}\\n'
-    record = await _run_rogue(monkeypatch, tmp_path, sent, sealed=False)
-    assert record.error is not None and record.error.kind == "internal"
-    assert record.error.message.startswith("a line from the sandbox without its seal")

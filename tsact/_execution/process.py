@@ -18,6 +18,7 @@ import anyio
 
 from tsact._records.capture import HeadTail
 from tsact._records.limits import MiB
+from tsact._wire.channel import PipeReader
 
 LOGGER = logging.getLogger("tsact.process")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -202,14 +203,5 @@ async def pump(fd: int | None, sink: HeadTail) -> None:
     until it closes."""
     if fd is None:
         return
-    while True:
-        await anyio.wait_readable(fd)
-        try:
-            chunk = os.read(fd, OUTPUT_READ_BYTES)
-        except BlockingIOError:
-            continue
-        except OSError:
-            return
-        if not chunk:
-            return
+    async for chunk in PipeReader(fd, OUTPUT_READ_BYTES):
         sink.add(chunk)

@@ -59,13 +59,16 @@ class FrameTooLarge(Exception):
     """The sandbox sent a line longer than the frame limit."""
 
 
-class _PipeReader(ByteReceiveStream):
-    """A non-blocking pipe's read end as an anyio stream (the reads of other backends)."""
+class PipeReader(ByteReceiveStream):
+    """A non-blocking pipe's read end as an anyio stream (the channel's reads on other
+    backends than asyncio, and the sandbox's stderr); it ends at the pipe's end."""
 
-    def __init__(self, descriptor: int) -> None:
+    def __init__(self, descriptor: int, read_bytes: int = READ_BYTES) -> None:
         self._descriptor = descriptor
+        self._read_bytes = read_bytes
 
-    async def receive(self, max_bytes: int = READ_BYTES) -> bytes:
+    async def receive(self, max_bytes: int | None = None) -> bytes:
+        max_bytes = self._read_bytes if max_bytes is None else max_bytes
         while True:
             await anyio.wait_readable(self._descriptor)
             try:
@@ -79,7 +82,7 @@ class _PipeReader(ByteReceiveStream):
             return data
 
     async def aclose(self) -> None:
-        pass  # the channel closes the descriptor
+        pass  # its owner closes the descriptor
 
 
 class FrameChannel:
@@ -100,7 +103,7 @@ class FrameChannel:
         self._read_from = frames
         self._write_to = replies
         self._open = True
-        self._reader = BufferedByteReceiveStream(_PipeReader(frames))
+        self._reader = BufferedByteReceiveStream(PipeReader(frames))
         self._max = max_frame_bytes
         self._lock = threading.Lock()
         self._backlog: deque[memoryview] = deque()  # unwritten frames, oldest first
@@ -275,8 +278,10 @@ class FrameChannel:
             backlog.popleft()
         return True
 
-    def _enqueue(self, data: bytes | bytearray) -> bool:
-        """Queue a frame and write what fits; True when all of it is written (or dropped)."""
+    def send_nowait(self, data: bytes | bytearray) -> bool:
+        """Write one encoded frame (already newline-terminated) as far as the pipe takes
+        it now, queueing the rest for ``flush``; True when all of it is written (or
+        dropped with a closed peer)."""
         with self._lock:
             if self._done:
                 return True
@@ -295,14 +300,9 @@ class FrameChannel:
             self._backlog.append(view)
             return False
 
-    def send_nowait(self, data: bytes | bytearray) -> bool:
-        """Write one encoded frame (already newline-terminated) as far as the pipe takes
-        it now; True when all of it is written (``flush`` writes the rest)."""
-        return self._enqueue(data)
-
     async def send(self, data: bytes | bytearray) -> None:
         """Write one encoded frame (already newline-terminated); a closed peer is ignored."""
-        if not self._enqueue(data):
+        if not self.send_nowait(data):
             await self.flush()
 
     async def flush(self) -> None:
@@ -325,7 +325,7 @@ class FrameChannel:
         The thread polls the pipe itself, without the lock, so the event loop is never
         held up by a sandbox that does not read; a close ends the wait.
         """
-        if self._enqueue(data):
+        if self.send_nowait(data):
             return
         poller = select.poll()
         with self._lock:
