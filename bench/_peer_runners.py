@@ -113,7 +113,7 @@ def js_program(program: Program) -> str:
 class TsactRunner(Runner):
     name = "tsact"
     package = "tsact"
-    isolation = "separate process per execution (Deno, permissions none, script in a Worker)"
+    isolation = "separate process per execution (Deno, permissions none, locked-down global scope)"
 
     async def open(self, stack: AsyncExitStack) -> None:
         tools = [tool(function) for function in HOST_FUNCTIONS.values()]

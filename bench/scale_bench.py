@@ -16,7 +16,7 @@ by round:
 - memory: PSS (``/proc/<pid>/smaps_rollup``, summed over each process group) per live
   execution, ``--live`` (10) at once: prewarmed processes waiting for their script against
   bare ``deno run``s idling in a trivial file, and executions stopped in a tool call
-  against bare ``deno run``s idling with one Worker started.
+  against the same.
 
 Run: ``python bench/scale_bench.py [--sizes 10,20,40] [--rounds 3] [--concurrent 50]``.
 """
@@ -82,15 +82,6 @@ while (true) {
 
 TRIVIAL_JS = "globalThis.x = 1;\n"
 IDLE_JS = 'console.log("ready");\nsetInterval(() => {}, 1 << 30);\n'
-IDLE_WORKER_JS = """
-const code = new Blob(["postMessage(1)"], { type: "application/javascript" });
-const worker = new Worker(URL.createObjectURL(code), {
-  type: "module",
-  deno: { permissions: "none" },
-});
-worker.onmessage = () => console.log("ready");
-setInterval(() => {}, 1 << 30);
-"""
 
 
 @dataclass(frozen=True)
@@ -101,7 +92,7 @@ class Settings:
     rounds: int = 3
     concurrent: int = 50
     live: int = 10
-    settle_s: float = 0.5  # for a prewarmed process's Worker to finish booting
+    settle_s: float = 0.5  # for a prewarmed process to finish booting
 
 
 @tool
@@ -418,7 +409,7 @@ async def idle_bare(deno: Path, workdir: Path, source: str, count: int) -> float
 
 
 async def prewarmed_tsact(settings: Settings) -> float:
-    """PSS per prewarmed sandbox process (its Worker made and booted), ``live`` at once."""
+    """PSS per prewarmed sandbox process (booted, waiting for its script), ``live`` at once."""
     execution = Sandbox([])._settings(None)
     spawned = [await spawn_sandbox(execution, spare=True) for _ in range(settings.live)]
     try:
@@ -452,9 +443,9 @@ async def running_tsact(settings: Settings) -> float:
 
 
 def _is_sandbox(pid: int) -> bool:
-    """Whether ``pid`` runs a sandbox's supervisor (not a type checker or another child)."""
+    """Whether ``pid`` runs a sandbox (not a type checker or another child)."""
     try:
-        return b"supervisor.js" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return b"prelude.js" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
 
@@ -474,9 +465,6 @@ async def measure_memory(settings: Settings, deno: Path, workdir: Path) -> list[
             await idle_bare(deno, workdir, IDLE_JS, settings.live)
         )
         samples.setdefault("prewarmed", []).append(await prewarmed_tsact(settings))
-        samples.setdefault("bare worker", []).append(
-            await idle_bare(deno, workdir, IDLE_WORKER_JS, settings.live)
-        )
         samples.setdefault("running", []).append(await running_tsact(settings))
     live = settings.live
     return [
@@ -490,9 +478,9 @@ async def measure_memory(settings: Settings, deno: Path, workdir: Path) -> list[
         Row(
             f"PSS per execution in a tool call ({live} live)",
             median(samples["running"]),
-            median(samples["bare worker"]),
+            median(samples["bare"]),
             "MB",
-            "floor: idle bare deno run with one Worker",
+            "floor: idle bare deno run",
         ),
     ]
 

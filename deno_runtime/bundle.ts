@@ -1,12 +1,11 @@
 /**
- * Build `bundled/supervisor.js` and `bundled/worker.js`: the runtime as plain
- * JavaScript, one file per isolate.
+ * Build `bundled/prelude.js`: the runtime as one file of plain JavaScript.
  *
  * Every execution starts a fresh process with an empty `DENO_DIR`, so Deno
  * would transpile each TypeScript module again on every run: about 10 ms of
- * start-up (measured), most of it in the worker, on the critical path. The
- * bundles are committed; each names the hash of the sources it was built
- * from, and a test fails when a source changed without a rebuild.
+ * start-up (measured), on the critical path. The bundle is committed; it
+ * names the hash of the sources it was built from, and a test fails when a
+ * source changed without a rebuild.
  *
  * Run `deno task bundle` after editing anything here. (`deno bundle` fetches
  * esbuild from the npm registry on its first use.)
@@ -83,7 +82,6 @@ async function bundle(entry: string, hash: string): Promise<void> {
 if (import.meta.main) {
   const hash = await sourcesHash();
   Deno.mkdirSync(new URL("bundled/", here), { recursive: true });
-  await bundle("supervisor", hash);
-  await bundle("worker", hash);
+  await bundle("prelude", hash);
   console.log(`deno_runtime/bundled: bundled, sources sha256 ${hash}`);
 }

@@ -1,16 +1,15 @@
 /**
- * The worker's global scope, cut down to an allowlist.
+ * The sandbox's global scope, cut down to an allowlist.
  *
- * A Worker's global object holds far more than its documentation shows
+ * Deno's global object holds far more than its documentation shows
  * (`Deno`, `Buffer`, `setImmediate`, `navigator.gpu`, the Cache API, streams,
  * sockets...) and new Deno releases add more: removing a list of known names
  * would let each addition through. So everything is removed except what
  * scripts need: the ECMAScript built-ins, timers, text encoding, URLs,
  * `structuredClone`, `crypto`, `performance.now` and tsact's own globals. The
- * global object's prototype chain (`EventTarget` and the worker scope
- * classes) is replaced by `Object.prototype`, and symbol-keyed internals
- * (Deno's listener table and brand) are removed once the start message has
- * arrived. `tests/sandbox/test_globals.py` snapshots the result.
+ * global object's prototype chain (`Window`, `EventTarget`) is replaced by
+ * `Object.prototype`, and symbol-keyed internals (Deno's listener table and
+ * brand) are removed once Deno has dispatched `load`. `tests/sandbox/test_globals.py` snapshots the result.
  *
  * @module
  */
@@ -27,7 +26,7 @@ import {
 /**
  * Globals a script may use (besides `external_*`, which the runtime adds):
  * ECMAScript's, the few web ones a script needs, and tsact's own.
- * `removed_globals.json` lists every other name a Deno worker has (the type
+ * `removed_globals.json` lists every other name Deno's global scope has (the type
  * checker shadows them), and a test fails when Deno adds one to neither.
  */
 export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set(ALLOWED);
@@ -46,9 +45,9 @@ export function removeGlobals(scope: object): void {
 }
 
 /**
- * Remove the global object's prototype chain (`EventTarget` and the worker
- * scope classes) and its symbol-keyed properties (Deno's listener table and
- * brand), once no message is expected: Deno's message loop needs them.
+ * Remove the global object's prototype chain (`Window`, `EventTarget`) and its
+ * symbol-keyed properties (Deno's listener table and brand), once Deno has
+ * dispatched `load`: the dispatch needs them.
  */
 export function removeGlobalInternals(scope: object): void {
   ReflectSetPrototypeOf(scope, ObjectPrototype);

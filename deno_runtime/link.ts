@@ -1,18 +1,18 @@
 /**
- * The worker's end of the wire: frames out, replies in, and the end of the
+ * The prelude's end of the wire: frames out, replies in, and the end of the
  * execution.
  *
- * Frames go straight to the host: the worker writes them to the process's
- * stdout, the host's pipe, with no other thread on their way. They leave whole
- * and in order: building one runs no script code, and writing blocks the
- * worker's thread while the pipe is full. The host's frames (the start frame,
- * then replies) come the same way back: the worker reads them from the
- * process's stdin, a pipe only the host writes, with Deno's own op captured
- * before the script exists (`readStdin`), only while calls wait for them.
- * `finish` writes the final frame and then parks the thread for good: from
- * that instant no code of the script runs again (no `catch`, `finally`,
- * promise handler or getter), and the supervisor ends the process. The flags
- * it shares with the supervisor are in `flags.ts`.
+ * Frames go straight to the host: the prelude writes them to the process's
+ * stdout, the host's pipe. They leave whole and in order: building one runs
+ * no script code, and writing blocks while the pipe is full. The host's frames
+ * (the start frame, then replies) come back on the process's stdin, a pipe
+ * only the host writes, read with Deno's own op captured before the script
+ * exists (`readStdin`). A read is always pending: the host's closing its end
+ * (it is gone, or done) ends the process, and the pending read keeps the
+ * event loop alive while the script waits on nothing else. `finish` writes the
+ * final frame and ends the process at once (`exitProcess`): from that instant
+ * no code of the script runs again (no `catch`, `finally`, promise handler or
+ * getter).
  *
  * @module
  */
@@ -20,6 +20,7 @@ import {
   ArrayPrototypePush,
   decodeUtf8,
   encodeUtf8,
+  exitProcess,
   PromisePrototypeThen,
   readStdin,
   TypedArrayPrototypeGetLength,
@@ -28,27 +29,18 @@ import {
   Uint8ArrayCtor,
   writeStdout,
 } from "./primordials.ts";
-import {
-  type Channel,
-  markDone,
-  markMidFrame,
-  openChannel,
-  park,
-  storeSeal,
-} from "./flags.ts";
 import { view } from "./text.ts";
 
+/** The first line on stdout, unsealed: the host takes it for the boot's end. */
+const READY_LINE = '{"jsonrpc":"2.0","method":"ready","params":{}}\n';
 const NEWLINE = 10;
 /** The most bytes one read of stdin takes. */
 const READ_BYTES = 1 << 20;
 
-let channel: Channel | null = null;
+let connected = false;
 let finished = false;
 /** A read of stdin is under way. */
 let reading = false;
-/** The host closed its end of stdin: nothing more will come. */
-let ended = false;
-let waiting = 0;
 let inbox: Uint8Array | null = null;
 let onLine: (line: string) => void = () => {};
 let partial: Uint8Array[] = [];
@@ -56,19 +48,20 @@ let partial: Uint8Array[] = [];
 let seal = "";
 let partialBytes = 0;
 
-/** Open the channel the supervisor sent; `handler` gets each reply line. */
-export function connect(
-  buffer: SharedArrayBuffer,
-  handler: (line: string) => void,
-): void {
-  channel = openChannel(buffer);
+/**
+ * Say the process is ready (the one unsealed line), then read the host's
+ * frames for good: `handler` gets each line (the start frame, then replies).
+ */
+export function connect(handler: (line: string) => void): void {
   onLine = handler;
+  connected = true;
+  writeStdout(encodeUtf8(READY_LINE));
+  arm();
 }
 
-/** Start every frame from now on with `value`, and keep it for the supervisor. */
+/** Start every frame from now on with `value` (the start frame's seal). */
 export function setSeal(value: string): void {
   seal = value;
-  if (channel !== null) storeSeal(channel, encodeUtf8(value));
 }
 
 /** True once the final frame is written: nothing the script does is sent after it. */
@@ -78,16 +71,13 @@ export function isFinished(): boolean {
 
 /**
  * Write one frame to the host's pipe: the seal, `head`, then `body` and `tail`
- * (a large result or arguments go as UTF-8 bytes between two texts). The flag
- * lets the supervisor know if a crash cut the frame short.
+ * (a large result or arguments go as UTF-8 bytes between two texts).
  */
 function writeFrame(
-  open: Channel,
   head: string,
   body: Uint8Array | null,
   tail: string,
 ): void {
-  markMidFrame(open, true);
   if (body === null) {
     writeStdout(encodeUtf8(seal + head + tail));
   } else {
@@ -95,56 +85,42 @@ function writeFrame(
     writeStdout(body);
     writeStdout(encodeUtf8(tail));
   }
-  markMidFrame(open, false);
 }
 
 /** Send one frame (text ending in a newline). Dropped once finished. */
 export function send(frame: string): void {
-  if (finished || channel === null) return;
-  writeFrame(channel, frame, null, "");
+  if (finished || !connected) return;
+  writeFrame(frame, null, "");
 }
 
 /** Send a frame made of text, UTF-8 bytes and text (a large result or arguments). */
 export function sendParts(head: string, body: Uint8Array, tail: string): void {
-  if (finished || channel === null) return;
-  writeFrame(channel, head, body, tail);
+  if (finished || !connected) return;
+  writeFrame(head, body, tail);
 }
 
 /**
- * Write the final frame and stop this thread for good. Never returns (outside
- * a sandbox, with no channel, it throws instead).
+ * Write the final frame and end the process. Never returns (outside a
+ * sandbox, not connected, it throws instead).
  */
 export function finish(
   head: string,
   body: Uint8Array | null,
   tail: string,
 ): never {
-  if (channel === null) throw new Error("no channel");
+  if (!connected) throw new Error("not connected");
   if (!finished) {
-    // Once the frame is in the pipe, the flag tells the supervisor to end the process.
-    writeFrame(channel, head, body, tail);
     finished = true;
-    markDone(channel);
+    writeFrame(head, body, tail);
   }
-  return park(channel);
-}
-
-/** A reply is awaited: read replies until none is awaited. */
-export function expectReply(): void {
-  waiting++;
-  arm();
-}
-
-/** A reply arrived for a call that awaited one. */
-function settled(): void {
-  if (waiting > 0) waiting--;
+  return exitProcess();
 }
 
 function arm(): void {
-  if (reading || ended || finished || channel === null || waiting === 0) return;
+  if (reading || finished || !connected) return;
   reading = true;
   inbox ??= new Uint8ArrayCtor(READ_BYTES);
-  PromisePrototypeThen(readStdin(inbox), received, failed);
+  PromisePrototypeThen(readStdin(inbox), received, ended);
 }
 
 /**
@@ -154,18 +130,15 @@ function arm(): void {
  */
 function received(size: number): void {
   if (finished || inbox === null) return;
-  if (size === 0) {
-    ended = true;
-    return;
-  }
+  if (size === 0) return ended();
   split(view(inbox, 0, size));
   reading = false;
   arm();
 }
 
-function failed(): void {
-  reading = false;
-  ended = true; // stdin is gone: the host, its timeout and the supervisor take it from here
+/** The host closed its end of stdin (it is gone, or done): nothing more will come. */
+function ended(): never {
+  return exitProcess();
 }
 
 /** Hand every complete line in `bytes` (after what came before) to the handler. */
@@ -183,7 +156,6 @@ function split(bytes: Uint8Array): void {
     }
     const line = joined(view(bytes, from, end));
     from = end + 1;
-    settled();
     onLine(decodeUtf8(line));
     if (finished) return;
   }

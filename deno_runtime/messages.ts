@@ -1,10 +1,8 @@
 /**
- * What the supervisor and the worker exchange, and the host's `start` frame.
+ * The host's `start` frame, and the error a script ends with.
  *
- * The only message is the buffer of the flags the two share (`flags.ts`),
- * posted once as the worker boots, before any script exists. Everything else
- * travels as JSON-RPC lines on the process's stdin (the host's, its `start`
- * frame first) and stdout (the worker's).
+ * Everything travels as JSON-RPC lines on the process's stdin (the host's,
+ * its `start` frame first) and stdout (the prelude's).
  *
  * @module
  */
@@ -46,12 +44,6 @@ export interface StartParams {
    * source that fails to compile is imported for Deno's report of where.
    */
   source: string | null;
-}
-
-/** Supervisor -> worker, once, at boot. */
-export interface ChannelMessage {
-  t: "channel";
-  channel: SharedArrayBuffer;
 }
 
 /** The error a script ended with, before the host maps it to the user's lines. */

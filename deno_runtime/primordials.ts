@@ -14,8 +14,8 @@
  * `ownData`).
  *
  * The Deno internals the runtime needs (proxy and native-error checks,
- * rejection and exception hooks, UTF-8) are captured here too, before the
- * worker removes `Deno`.
+ * rejection and exception hooks, UTF-8, stdin and stdout, the process's exit
+ * and parent) are captured here too, before the prelude removes `Deno`.
  *
  * @module
  */
@@ -99,8 +99,6 @@ export const WeakMapPrototypeSet = uncurry(WeakMap.prototype.set) as (
   value: unknown,
 ) => WeakMap<object, unknown>;
 
-export const SharedArrayBufferCtor = SharedArrayBuffer;
-export const Int32ArrayCtor = Int32Array;
 export const Uint8ArrayCtor = Uint8Array;
 const TypedArrayPrototype = ReflectGetPrototypeOf(
   Uint8Array.prototype,
@@ -131,12 +129,6 @@ export const TypedArrayPrototypeIndexOf = uncurry(
     from: number,
   ) => number,
 );
-
-export const AtomicsLoad = Atomics.load;
-export const AtomicsStore = Atomics.store;
-export const AtomicsNotify = Atomics.notify;
-export const AtomicsWait = Atomics.wait;
-export const AtomicsWaitAsync = Atomics.waitAsync;
 
 /** The value of an own data property, never a getter's or an inherited one. */
 export function ownData(object: object, key: PropertyKey): unknown {
@@ -187,7 +179,7 @@ type DenoWithInternals = {
   [key: symbol]: { core: DenoCore } | undefined;
 };
 
-/** Deno's core, captured before the worker removes `Deno` (null outside Deno). */
+/** Deno's core, captured before the prelude removes `Deno` (null outside Deno). */
 const core: DenoCore | null = typeof Deno === "object"
   ? (() => {
     const deno = Deno as unknown as DenoWithInternals;
@@ -270,7 +262,7 @@ export const evalClassic:
         compileError: failure.isCompileError,
       };
   };
-/** The resource id of the process's stdin, in every isolate of a Deno process. */
+/** The resource id of the process's stdin. */
 const STDIN_RID = 0;
 const coreRead = core === null ? null : core.read;
 
@@ -324,4 +316,41 @@ export function writeStdout(bytes: Uint8Array): void {
         : new Uint8ArrayCtor(buffer, offset + from, size - from),
     );
   }
+}
+
+const denoExit = typeof Deno === "object" ? Deno.exit : null;
+const parentPidGetter = typeof Deno === "object"
+  ? ReflectGetOwnPropertyDescriptor(Deno, "ppid")?.get ?? null
+  : null;
+/** Deno's flag that its `unload` event has been dispatched (`Deno.exit` reads it). */
+const UNLOAD_DISPATCHED = Symbol.for("Deno.isUnloadDispatched");
+
+/**
+ * End the process now, running no code of the script. Deno's own `exit`,
+ * captured before `Deno` is removed, told first that `unload` is past: the
+ * prelude has cut the global scope's event machinery, and no listener may run
+ * at the end anyway. The flag is set only here, so the script never sees it.
+ * Where the script made the flag's property its own for good, the process
+ * spins instead until it is killed: by the host, or with the host gone, by
+ * the kernel once the host's CPU lease runs out.
+ */
+export function exitProcess(): never {
+  try {
+    const flagged = ReflectDefineProperty(
+      globalThis,
+      UNLOAD_DISPATCHED,
+      dataDescriptor(true),
+    );
+    if (flagged && denoExit !== null) denoExit(0);
+  } catch {
+    // nothing of the script's ran: spin below
+  }
+  while (true) {
+    // burn the lease: see above
+  }
+}
+
+/** The pid of the process's parent now (Deno's `ppid`, captured); 0 outside Deno. */
+export function parentPid(): number {
+  return parentPidGetter === null ? 0 : ReflectApply(parentPidGetter, null, []);
 }

@@ -11,7 +11,7 @@
  * @module
  */
 import { captureSite, siteFrames } from "./harden.ts";
-import { expectReply, send, sendParts } from "./link.ts";
+import { send, sendParts } from "./link.ts";
 import type { ScriptError } from "./messages.ts";
 import {
   ArrayIsArray,
@@ -166,7 +166,6 @@ export function makeExternal(
         register(resolve, reject, name, site);
         sendParts(head, bytes, "}}\n");
       }
-      expectReply();
     });
 }
 

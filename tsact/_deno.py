@@ -74,10 +74,10 @@ def runtime_dir() -> Path:
     """
     here = Path(__file__).resolve().parent  # the tsact package
     for candidate in (here / "_deno_runtime", here.parent / "deno_runtime"):
-        if (candidate / "bundled" / "supervisor.js").is_file():
+        if (candidate / "bundled" / "prelude.js").is_file():
             return candidate
     raise DenoNotFound(
-        f"tsact's deno_runtime folder (with bundled/supervisor.js) is missing next to {here}"
+        f"tsact's deno_runtime folder (with bundled/prelude.js) is missing next to {here}"
     )
 
 
@@ -101,24 +101,31 @@ def run_flags(limits: Limits, *, compile_ahead: bool = False) -> list[str]:
         "--no-npm",
         "--no-config",
         "--no-lock",
-        "--unstable-worker-options",
         "--no-code-cache",
         f"--v8-flags={v8_flags}",
     ]
 
 
-def sandbox_command(binary: Path, limits: Limits, *, spare: bool = False) -> list[str]:
+@functools.cache
+def prelude_bundle() -> bytes:
+    """The bundled prelude, read once per process. Each execution runs its own copy, in
+    its private directory: the copy's path is what a script sees of the host in a stack
+    trace through the prelude, not where tsact is installed."""
+    return (runtime_dir() / "bundled" / "prelude.js").read_bytes()
+
+
+def sandbox_command(
+    binary: Path, limits: Limits, *, spare: bool = False, main: Path | None = None
+) -> list[str]:
     """The full ``deno run`` command of one execution (see DESIGN.md, "Deno command line");
-    a ``spare`` compiles ahead (``run_flags``). The supervisor may read the worker's code
-    and nothing else; it is told the host's pid, to end when the host is gone."""
-    bundles = runtime_dir() / "bundled"
-    worker = bundles / "worker.js"
+    a ``spare`` compiles ahead (``run_flags``). No permission at all: the main module (the
+    prelude, or its copy at ``main``) is the one file Deno reads, and it is told the host's
+    pid, to end when the host is gone."""
+    prelude = main if main is not None else runtime_dir() / "bundled" / "prelude.js"
     return [
         str(binary),
         *run_flags(limits, compile_ahead=spare),
-        f"--allow-read={worker}",
-        str(bundles / "supervisor.js"),
-        str(worker),
+        str(prelude),
         str(os.getpid()),
     ]
 

@@ -32,7 +32,7 @@ BLOCKING = {
     "used before its declaration": ("console.log(later);\nconst later = 1;", 2448),
     "removed global": ("Deno.exit(1);", 2339),
     "removed global called": ("await fetch('https://example.com');", 2349),
-    "not in the worker": ("alert('hi');", 2304),
+    "browser dialog": ("alert('hi');", 2349),
     "promise as a number": ("const p = external_get_population({ city: 'Hue' });\np * 2;", 2362),
     "promise tested": ("if (external_get_user({ user_id: 1 })) {}", 2801),
     "own async helper unawaited": (

@@ -228,7 +228,7 @@ return { deno: typeof d, found };
 async def test_poisoned_typed_arrays_do_not_bend_frames_on_their_way_to_the_pipe(
     sandbox: Sandbox,
 ) -> None:
-    # The worker writes its frames to the host's pipe itself, and reads the host's from
+    # The prelude writes its frames to the host's pipe itself, and reads the host's from
     # stdin with Deno's op, whose stub calls through Function.prototype.call: a script
     # that rewrites what it could reach of typed arrays, of writing and of calling must
     # not cut, forge or stop them, nor run on their way, and `call` cannot be replaced.

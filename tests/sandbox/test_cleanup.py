@@ -217,7 +217,7 @@ async def test_a_spare_that_dies_before_it_is_ready_is_not_waited_for(
 
     async def spawn_then_kill(settings: ExecutionSettings, *, spare: bool) -> SpawnedSandbox:
         spawned = await real_spawn(settings, spare=spare)
-        spawned.process.kill()  # gone before its supervisor can say it is ready
+        spawned.process.kill()  # gone before its prelude can say it is ready
         return spawned
 
     monkeypatch.setattr(spares, "spawn_sandbox", spawn_then_kill)

@@ -1,7 +1,7 @@
-"""The worker's global scope is an allowlist, and nothing outside it is reachable.
+"""The sandbox's global scope is an allowlist, and nothing outside it is reachable.
 
 The snapshot is the contract: a Deno upgrade that adds a global fails here (in the raw
-worker test) until someone decides whether scripts may have it.
+main module test) until someone decides whether scripts may have it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tsact import Limits, Sandbox, tool
-from tsact._deno import runtime_dir
+from tsact._deno import find_deno, run_flags, runtime_dir
 
 from .tools import ALL
 
@@ -51,25 +51,18 @@ async def test_the_global_scope_is_exactly_the_allowlist(sandbox: Sandbox) -> No
     assert result["chain"] == ["Object.prototype"]
 
 
-async def test_every_name_a_deno_worker_has_is_allowed_or_removed(tmp_path: Path) -> None:
-    """A raw Worker of this Deno: its globals and its scope's prototype chain."""
+async def test_every_name_deno_has_is_allowed_or_removed(tmp_path: Path) -> None:
+    """A raw main module of this Deno, run as the prelude is: its globals and its scope's
+    prototype chain."""
     main = tmp_path / "main.js"
-    worker = tmp_path / "worker.js"
-    worker.write_text(
+    main.write_text(
         "const names = new Set();\n"
         "for (let o = globalThis; o && o !== Object.prototype; o = Object.getPrototypeOf(o))\n"
         "  for (const n of Object.getOwnPropertyNames(o)) if (n !== 'constructor') names.add(n);\n"
-        "postMessage([...names]);\n"
+        "console.log(JSON.stringify([...names]));\n"
     )
-    main.write_text(
-        "const w = new Worker(new URL('./worker.js', import.meta.url).href,"
-        " { type: 'module' });\n"
-        "w.onmessage = (e) => { console.log(JSON.stringify(e.data)); Deno.exit(0); };\n"
-    )
-    from tsact._deno import find_deno
-
     out = subprocess.run(
-        [str(find_deno()), "run", "--quiet", "--no-config", "--allow-read", str(main)],
+        [str(find_deno()), *run_flags(Limits()), str(main)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -113,9 +106,18 @@ async def test_every_name_a_deno_worker_has_is_allowed_or_removed(tmp_path: Path
         "GPU",
         "close",
         "location",
+        "alert",
+        "confirm",
+        "prompt",
+        "sessionStorage",
+        "Window",
+        "onload",
+        "onunload",
+        "onbeforeunload",
+        "dispatchEvent",
     ],
 )
-async def test_what_a_worker_has_beyond_the_allowlist_is_gone(sandbox: Sandbox, name: str) -> None:
+async def test_what_deno_has_beyond_the_allowlist_is_gone(sandbox: Sandbox, name: str) -> None:
     record = await sandbox.run(f"return typeof (globalThis as any)[{name!r}]")
     assert record.result == "undefined"
 

@@ -1,6 +1,6 @@
 """A sandbox that breaks the protocol ends its own execution, never the host.
 
-A rogue supervisor (real Deno, real pipes) stands in for a compromised sandbox: it
+A rogue main module (real Deno, real pipes) stands in for a compromised sandbox: it
 writes the ready line as the real one does, reads the start frame from stdin for the
 execution's seal (unless told not to) and writes its lines, sealed, to stdout.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,7 +107,7 @@ async def test_a_call_of_an_unknown_tool_is_answered_as_unknown(
         # what a script would write had it reached the process's stdout: it cannot know
         # the seal
         '{"jsonrpc":"2.0","method":"final","params":{"status":"ok","result":7}}\\n',
-        # the supervisor's unsealed `ready` line opens stdout; the same line later is not it
+        # the prelude's unsealed `ready` line opens stdout; the same line later is not it
         '{"jsonrpc":"2.0","method":"ready","params":{}}\\n',
     ],
     ids=["final-frame", "ready-line-again"],
@@ -151,23 +152,25 @@ async def _run_rogue(
     return await sandbox.run("return 1")
 
 
-async def test_a_worker_that_crashes_at_boot_is_reported_by_the_supervisor(
+async def test_a_prelude_that_crashes_at_boot_is_reported_with_its_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, leak_check: LeakCheck
 ) -> None:
-    # The real supervisor, with a worker that throws before it could learn the seal: the
-    # supervisor's own report reaches the host, which refuses it as unsealed but shows it.
-    broken = tmp_path / "worker.js"
+    # A main module that throws before it could say it is ready: Deno reports the error on
+    # stderr and exits; the record says so, with the error's words.
+    broken = tmp_path / "prelude.js"
     broken.write_text('throw new Error("boom at boot");\n')
 
-    def command(binary: Path, limits: Limits, **options: bool) -> list[str]:
+    def command(binary: Path, limits: Limits, **options: Any) -> list[str]:
         real = sandbox_command(binary, limits, **options)
-        worker = real[-2]
-        return [part.replace(worker, str(broken)) for part in real]
+        prelude = real[-2]
+        return [part.replace(prelude, str(broken)) for part in real]
 
     monkeypatch.setattr(execution, "sandbox_command", command)
     record = await Sandbox([], limits=Limits(timeout_s=10)).run("return 1")
     assert record.error is not None and record.error.kind == "internal"
-    assert record.error.message.startswith("a line from the sandbox without its seal")
+    assert record.error.message.startswith(
+        "the sandbox process exited with code 1 before the script finished"
+    )
     assert "boom at boot" in record.error.message
 
 

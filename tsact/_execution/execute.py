@@ -24,13 +24,20 @@ from typing import Any, Protocol
 import anyio
 import anyio.abc
 
-from tsact._deno import DenoVersion, cache_root, sandbox_command, sandbox_environment
+from tsact._deno import (
+    DenoVersion,
+    cache_root,
+    prelude_bundle,
+    sandbox_command,
+    sandbox_environment,
+)
 from tsact._execution.process import (
     SandboxProcess,
     apply_rlimits,
     bytes_waiting,
     frame_pipe,
     kill_group,
+    lease_cpu,
     pump,
     reply_pipe,
     spawn,
@@ -105,7 +112,7 @@ RUNTIME_ALLOWANCE_MB = 96
 EXIT_GRACE_S = 2.0
 HEAP_LIMIT_EXIT_CODES = {133, -5}  # "Reached heap limit" ends deno with SIGTRAP
 JSON_ESCAPE_GROWTH = 6  # a control character becomes \u00XX in JSON text
-ERROR_TEXT_FLOOR = 64 * 1024  # the floor of error_cap; ERROR_TEXT_FLOOR in worker.ts
+ERROR_TEXT_FLOOR = 64 * 1024  # the floor of error_cap; ERROR_TEXT_FLOOR in prelude.ts
 FRAME_ENVELOPE = 64 * 1024  # a frame's JSON-RPC fields around its text, with room to spare
 
 
@@ -175,7 +182,7 @@ class _Execution:
     seal: bytes = b""
     """Starts every frame of this execution (``StartParams.seal``), once it has started."""
     ready_seen: bool = False
-    """The first line (the supervisor's ``ready``) has been read."""
+    """The first line (the prelude's ``ready``) has been read."""
     ended_by_frame: bool = False
     """The script's final frame concluded it: the process has nothing more to say."""
 
@@ -227,10 +234,10 @@ class SpawnedSandbox:
     booting: anyio.Event | None = None
     """Set once ``boot`` has ended (None: it was never called)."""
     booted: bool = False
-    """The supervisor's ``ready`` line is in the pipe: its Worker exists."""
+    """The prelude's ``ready`` line is in the pipe: it waits only for its start frame."""
 
     async def boot(self) -> None:
-        """Wait for the supervisor's ``ready`` line (left in the pipe for the channel),
+        """Wait for the prelude's ``ready`` line (left in the pipe for the channel),
         or for the process to exit, or for cancellation."""
         self.booting = anyio.Event()
         frames = self.frames
@@ -308,7 +315,9 @@ def _spawn(settings: ExecutionSettings, spare: bool) -> SpawnedSandbox:
     try:
         os.chmod(workdir, 0o700)
         (workdir / "cwd").mkdir(mode=0o700)
-        command = sandbox_command(settings.deno, settings.limits, spare=spare)
+        main = workdir / "prelude.js"
+        main.write_bytes(prelude_bundle())
+        command = sandbox_command(settings.deno, settings.limits, spare=spare, main=main)
         environment = sandbox_environment(workdir, deno_dir)
         frames, frames_out = frame_pipe()
         pipes += (frames, frames_out)
@@ -405,6 +414,7 @@ async def _supervise(
             execution.race = race.cancel_scope
             race.start_soon(_deadline, execution)
             race.start_soon(_memory_guard, execution, process.pid)
+            race.start_soon(lease_cpu, process.pid)  # ends only with the race
             race.start_soon(_exit_guard, execution, process)
             race.start_soon(_session, execution, script, spawned, race)
         kill_group(process)  # (_finish stopped reading output if the script ended itself)
@@ -485,7 +495,7 @@ def _on_frame(execution: _Execution, script: PreparedScript, line: bytes | bytea
         return False
     if not execution.ready_seen:
         execution.ready_seen = True
-        if line == READY_LINE:  # the supervisor's, before any frame: its Worker exists
+        if line == READY_LINE:  # the prelude's, before any frame: it has booted
             return True
     limits = execution.settings.limits
     dispatcher = execution.dispatcher

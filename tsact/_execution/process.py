@@ -30,6 +30,15 @@ MEMORY_POLL_S = 0.005
 PIPE_BYTES = 1 << 20  # the default /proc/sys/fs/pipe-max-size
 EXIT_POLL_S = 0.002  # how often an exit is checked for where there are no pidfds
 OUTPUT_READ_BYTES = 1 << 16
+IDLE_CPU_S = 600
+"""CPU seconds a process may use before its execution starts leasing (a spare's boot
+takes about 0.05 s, and its look for the host gone 0.3 ms a second: weeks of waiting)."""
+CPU_LEASE_S = 10
+"""CPU seconds a running execution may use beyond what it has used, renewed every
+``CPU_LEASE_EVERY_S`` while its host lives: a busy script whose host died cannot look for
+it, and the kernel ends it (SIGXCPU) once the lease runs out."""
+CPU_LEASE_EVERY_S = 1.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def frame_pipe() -> tuple[int, int]:
@@ -160,12 +169,45 @@ def spawn(
 
 
 def apply_rlimits(pid: int, memory_mb: int) -> None:
-    """Cap data segment and core dumps of the running process (a backstop, not the limit)."""
+    """Cap data segment and core dumps of the running process (a backstop, not the limit),
+    and its CPU time until its execution leases more (``lease_cpu``)."""
     data = DATA_LIMIT_FLOOR + 2 * memory_mb * MiB
     with contextlib.suppress(OSError, ValueError):
         resource.prlimit(pid, resource.RLIMIT_DATA, (data, data))
     with contextlib.suppress(OSError, ValueError):
         resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
+    _limit_cpu(pid, IDLE_CPU_S)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time a process has used (user and system, all threads), or None once gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def _limit_cpu(pid: int, seconds: int) -> None:
+    # The soft limit only: an unprivileged host may raise it again, never a hard one.
+    with contextlib.suppress(OSError, ValueError):
+        resource.prlimit(pid, resource.RLIMIT_CPU, (seconds, resource.RLIM_INFINITY))
+
+
+async def lease_cpu(pid: int) -> None:
+    """Keep the process's CPU limit ``CPU_LEASE_S`` ahead of its use, while this runs.
+
+    The prelude exits by itself when its host is gone, but only when the script lets it
+    run: a busy loop (with no fuel limit) never does. Its lease then runs out.
+    """
+    while True:
+        used = cpu_seconds(pid)
+        if used is None:
+            await anyio.sleep_forever()
+            return
+        _limit_cpu(pid, int(used) + 1 + CPU_LEASE_S)
+        await anyio.sleep(CPU_LEASE_EVERY_S)
 
 
 def kill_group(process: SandboxProcess) -> None:

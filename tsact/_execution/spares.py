@@ -1,7 +1,7 @@
 """Sandbox processes booted ahead of need, and used ones torn down off the critical path.
 
 Inside ``async with Sandbox(...)`` up to ``pool`` processes boot in the background (the
-supervisor up and its Worker made, booting and locking down, waiting for its script), so
+prelude loaded, the global scope locked down, waiting for its script), so
 ``run`` skips start-up: an agent's next step boots while the model thinks, and
 concurrent runs each find one ready. Every process still serves exactly one execution.
 
@@ -24,7 +24,7 @@ from tsact._execution.execute import ExecutionSettings, SpawnedSandbox, spawn_sa
 
 
 def _booted(spare: SpawnedSandbox) -> bool:
-    """Whether a spare's supervisor is ready (or never will be)."""
+    """Whether a spare's prelude is ready (or never will be)."""
     return spare.booting is not None and spare.booting.is_set()
 
 

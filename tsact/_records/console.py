@@ -22,7 +22,7 @@ def line_cap(limit: int) -> int:
     """The most UTF-8 bytes one console line keeps: what the tail's half of ``limit``
     holds of one entry.
 
-    The worker cuts longer lines to this before sending them (the host sends it in
+    The prelude cuts longer lines to this before sending them (the host sends it in
     the start parameters).
     """
     return max(limit // 2 - entry_overhead(limit), 1)
@@ -51,7 +51,7 @@ class ConsoleCapture:
         """Keep an entry (its text cut if alone it exceeds the budget); return what was kept."""
         raw = entry.text.encode("utf-8")
         size = len(raw)
-        if size > self._line_cap:  # the worker cuts long lines: only a rogue sandbox gets here
+        if size > self._line_cap:  # the prelude cuts long lines: only a rogue sandbox gets here
             cut = HeadTail(self._line_cap)
             cut.add(raw)
             entry = ConsoleEntry(level=entry.level, text=cut.text(), t_ms=entry.t_ms)

@@ -67,7 +67,7 @@ MARKER_PREFIX = "__tsact_end_"
 
 @functools.cache
 def removed_globals() -> tuple[str, ...]:
-    """The globals the worker prelude removes (``removed_globals.json``) or refuses (fetch).
+    """The globals the prelude removes (``removed_globals.json``) or refuses (fetch).
 
     Deno's own types still declare them. The checker's document is a module, so its
     module-level declarations of these names shadow the global ones: using one is a

@@ -57,7 +57,7 @@ COMPILER_OPTIONS: dict[str, object] = {
     "strictFunctionTypes": False,
     "strictBindCallApply": False,
     "alwaysStrict": True,  # the script runs in a module: strict mode
-    "lib": ["deno.worker"],  # the script runs in a Worker: no window, alert or prompt
+    "lib": ["deno.worker"],  # the closest to the allowlist: no window, alert or prompt
 }
 """The compiler options scripts are checked with (written to the checker's deno.json)."""
 

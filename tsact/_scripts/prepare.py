@@ -1,4 +1,4 @@
-"""From the user's script to the module the worker imports, and back to the user's lines.
+"""From the user's script to the module the prelude imports, and back to the user's lines.
 
 The script is the body of an async function: it is parsed with tree-sitter
 (TypeScript grammar), refused if it cannot be parsed or imports anything, its
@@ -43,7 +43,7 @@ from tsact._tools.toolbox import ToolAlias
 MODULE_OPEN = "export default "
 CLASSIC_OPEN = '"use strict";  '
 """Replaces ``MODULE_OPEN`` to make the module a classic script, column for column: the
-worker evaluates that at once (``StartParams.source``), where importing the module takes
+prelude evaluates that at once (``StartParams.source``), where importing the module takes
 about half a millisecond more. The script's value is the wrapper's function."""
 HEADER = MODULE_OPEN + "(__tsact_meter, __tsact_state, __tsact_expose) => {"
 """Opens the module on user line 1; :func:`_header` adds the fuel counter and aliases.
@@ -118,7 +118,7 @@ class SourceMap:
 
 @dataclass(frozen=True)
 class PreparedScript:
-    """A script ready to run: the module URL the worker imports and how to map back."""
+    """A script ready to run: the module URL the prelude imports and how to map back."""
 
     module: str
     source_map: SourceMap
@@ -620,7 +620,7 @@ class MappedError:
 
 
 def map_error(script: PreparedScript, message: str, stack: str | None) -> MappedError:
-    """Rewrite the worker's stack and message to ``script.ts:line:col`` of the user's source."""
+    """Rewrite the prelude's stack and message to ``script.ts:line:col`` of the user's source."""
     line: int | None = None
     column: int | None = None
     mapped_frames: list[str] = []

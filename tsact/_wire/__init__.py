@@ -8,11 +8,10 @@ The route of one execution, and of one tool call within it, module by module:
 2. ``tsact._execution.execute.execute`` takes a booted process from
    ``tsact._execution.spares`` or spawns one (``tsact._execution.process``, the command
    line from ``tsact._deno``; the process's stdin and stdout are pipes only the host
-   holds the other ends of). In it, ``deno_runtime/supervisor.ts`` has made the Worker
-   (``deno_runtime/worker.ts``), written its ``ready`` line and handed the Worker a
-   SharedArrayBuffer of flags (``deno_runtime/flags.ts``).
+   holds the other ends of). In it, ``deno_runtime/prelude.ts``, the main module, has
+   locked the global scope down and written its ``ready`` line.
 3. The host writes the ``start`` frame (``protocol``) through ``channel`` to the
-   process's stdin; the worker's ``link.ts`` reads it there and splits the line, and
+   process's stdin; the prelude's ``link.ts`` reads it there and splits the line, and
    the prelude defines ``external_*`` and evaluates the script (or imports it, for
    TypeScript that Deno transpiles).
 4. The script calls ``external_lookup({...})``: ``deno_runtime/tools.ts`` builds a
@@ -28,8 +27,8 @@ The route of one execution, and of one tool call within it, module by module:
    process's stdin (from the tool's own thread for a sync tool).
 7. ``link.ts`` reads the reply from stdin and splits it, and ``tools.ts`` settles the
    script's Promise (or throws a ``ToolError`` into it).
-8. When the script ends, the worker writes the ``final`` frame and stops its thread; the
-   supervisor sees it has and exits; ``execute`` builds the ``ExecutionRecord``
+8. When the script ends, the prelude writes the ``final`` frame and the process exits;
+   ``execute`` builds the ``ExecutionRecord``
    (``tsact._records.record``) and the process is reaped.
 
 Imports ``tsact._records`` and ``tsact._tools``.

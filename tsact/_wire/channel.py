@@ -1,8 +1,8 @@
 """Newline-delimited frames over two pipes: the sandbox's stdout and its stdin.
 
-The sandbox's worker writes its frames straight to the process's stdout, a pipe only
+The sandbox's prelude writes its frames straight to the process's stdout, a pipe only
 the host reads (``frames``), and reads the host's frames from its stdin, a pipe only the
-host writes (``replies``): no other process or thread is on their way.
+host writes (``replies``): no other process is on their way.
 
 Writes go straight to the non-blocking pipe: a frame that fits in the pipe's buffer
 (nearly all of them) is written at once, without yielding to the event loop first as a

@@ -1,7 +1,7 @@
-"""The host side of the wire protocol (see ``deno_runtime/supervisor.ts``).
+"""The host side of the wire protocol (see ``deno_runtime/link.ts``).
 
 JSON-RPC 2.0, one object per line, on the sandbox process's stdout (from the sandbox:
-``ready``, unsealed, from the supervisor; then, each starting with the execution's seal,
+``ready``, unsealed, once the prelude has booted; then, each starting with the execution's seal,
 ``started``, ``tool_call {id, name, args}``, ``console {level, text}``,
 ``final {status, result | error, final_answer, fuel_used}``) and stdin (from the host:
 the ``start`` notification and one reply per ``tool_call``). Frames are decoded with
@@ -46,7 +46,7 @@ class ConsoleFrame(msgspec.Struct, frozen=True, tag_field="method", tag="console
 
 
 class ScriptErrorPayload(msgspec.Struct, frozen=True):
-    """The script's error as the worker described it, before mapping to user lines."""
+    """The script's error as the prelude described it, before mapping to user lines."""
 
     kind: str
     name: str
@@ -110,7 +110,7 @@ SandboxFrame = ToolCallFrame | ConsoleFrame | FinalFrame | StartedFrame
 MAX_JSON_DEPTH = 256
 """Deepest nesting of arrays and objects in a result or in arguments from the sandbox.
 
-The worker refuses deeper values (kind ``limit``); the host's decoder, and everything
+The prelude refuses deeper values (kind ``limit``); the host's decoder, and everything
 that later walks a record (encoders, validators), recurse once per level."""
 
 
@@ -122,8 +122,8 @@ class SessionStart(msgspec.Struct, frozen=True, rename="camel"):
 
 
 READY_LINE = b'{"jsonrpc":"2.0","method":"ready","params":{}}'
-"""The supervisor's first line on stdout, unsealed, once its Worker exists (``READY_LINE``
-in ``supervisor.ts``): a spare that has written it has booted that far."""
+"""The prelude's first line on stdout, unsealed, once it has booted (``READY_LINE`` in
+``link.ts``): a spare that has written it waits only for its start frame."""
 
 
 class StartParams(msgspec.Struct, frozen=True, rename="camel"):
@@ -143,7 +143,7 @@ class StartParams(msgspec.Struct, frozen=True, rename="camel"):
     script could have written had it reached the process's stdout) is refused."""
     session: SessionStart | None = None
     source: str | None = None
-    """The module as a strict classic script (JavaScript only), which the worker evaluates
+    """The module as a strict classic script (JavaScript only), which the prelude evaluates
     at once; None for TypeScript, which it imports from ``module``. A script that fails to
     compile this way is imported too, for Deno's report of where."""
 

@@ -1,51 +1,52 @@
 /**
- * Worker prelude: the first and only trusted code in the untrusted Worker.
+ * The prelude: the sandbox process's main module, the one trusted code in an
+ * isolate that will run an untrusted script. Started as `deno run` with every
+ * permission denied: `bundled/prelude.js <host pid>`.
  *
  * At boot, before the script exists, it captures the built-ins it uses
  * (`primordials.ts`), fixes what V8 consults by itself (`harden.ts`), takes
  * over Deno's reports of uncaught errors and unhandled rejections, defines the
  * script's globals (`console`, `ToolError`, `final_answer`, string-free
- * timers) and cuts the global scope down to an allowlist (`globals.ts`).
- * The supervisor's one message brings the shared flags (`flags.ts`); the
- * host's first line on stdin (`link.ts`) is the `start` frame: the prelude adds `external_*`
- * for each tool and evaluates the wrapped script (JavaScript, as a classic
- * script) or imports it (TypeScript, from a `data:` URL).
+ * timers) and cuts the global scope down to an allowlist (`globals.ts`). Once
+ * Deno has dispatched `load` (its last use of the global scope's event
+ * machinery) the prelude removes that machinery too, writes the one unsealed
+ * `ready` line and reads the host's frames from stdin (`link.ts`). The first
+ * is the `start` frame: the prelude adds `external_*` for each tool and
+ * evaluates the wrapped script (JavaScript, as a classic script) or imports
+ * it (TypeScript, from a `data:` URL).
  *
  * The execution ends in exactly one final frame: the script's value, its
  * error (kind decided by what the prelude saw: `errors.ts`, `tools.ts`), or
- * the fuel meter running dry. Once it is written the worker's thread stops
- * for good and the supervisor ends the process.
+ * the fuel meter running dry. Once it is written the process exits, and no
+ * code of the script runs again. A process whose host is gone exits too: its
+ * stdin's end, or its parent changing, tells it (a busy script cannot look:
+ * the host's CPU lease on the process ends it then).
  *
  * @module
  */
-/// <reference lib="deno.worker" />
+/// <reference lib="deno.window" />
 import { makeConsole } from "./console.ts";
 import { describeThrown } from "./errors.ts";
 import { createFuelMeter, type FuelMeter } from "./fuel_meter.ts";
 import { removeGlobalInternals, removeGlobals } from "./globals.ts";
 import { captureSite, harden, siteFrames, stackGetter } from "./harden.ts";
 import { toJson } from "./json.ts";
-import {
-  connect,
-  expectReply,
-  finish,
-  isFinished,
-  send,
-  setSeal,
-} from "./link.ts";
+import { connect, finish, isFinished, send, setSeal } from "./link.ts";
 import { capturedState, expose } from "./state.ts";
-import type { ChannelMessage, ScriptError, StartParams } from "./messages.ts";
+import type { ScriptError, StartParams } from "./messages.ts";
 import {
   dataDescriptor,
   encodeUtf8,
   evalClassic,
+  every,
+  exitProcess,
   JSONParse,
   JSONStringify,
   MathFloor,
   MathMax,
   ObjectFreeze,
   ObjectHasOwn,
-  ownData,
+  parentPid,
   PromiseCtor,
   PromisePrototypeThen,
   ReflectApply,
@@ -65,6 +66,15 @@ import {
   sendConsole,
   ToolError,
 } from "./tools.ts";
+
+/** The host's pid, the process's first argument. */
+const hostPid = typeof Deno === "object" ? Number(Deno.args[0]) : 0;
+/**
+ * How often the prelude looks for its host gone, in milliseconds: an idle
+ * spare spends 0.3 ms of CPU a second on it, and a process whose host died
+ * goes within this long (or once its stdin ends, whichever comes first).
+ */
+const HOST_CHECK_MS = 200;
 
 const addListener = uncurry(EventTarget.prototype.addEventListener);
 const removeListener = uncurry(EventTarget.prototype.removeEventListener);
@@ -194,7 +204,7 @@ function onFuelExhausted(): void {
 
 /**
  * A global read on first use. `setTimeout` and `setInterval` are lazy getters in
- * Deno 2.9 workers that load Node's timers (~14 ms): read at start-up they would
+ * Deno 2.9 that load Node's timers (~14 ms in a worker): read at start-up they would
  * delay every execution, so the prelude keeps the getter and calls it when needed.
  */
 function lazyGlobal(name: string): () => unknown {
@@ -251,7 +261,7 @@ function define(name: string, value: unknown, enumerable = false): void {
   ReflectDefineProperty(globalThis, name, dataDescriptor(value, enumerable));
 }
 
-/** Everything that does not need the start message: done while the worker waits. */
+/** Everything that does not need the start frame: done while the process boots. */
 function boot(): void {
   harden();
   // Learnt in a job of its own, once the module body has returned: see there.
@@ -267,7 +277,7 @@ function boot(): void {
   const setIntervalOriginal = lazyGlobal("setInterval");
   ReflectDeleteProperty(JSON, "rawJSON");
   ReflectDeleteProperty(JSON, "isRawJSON");
-  addListener(globalThis, "message", onChannel);
+  addListener(globalThis, "load", onLoad);
   removeGlobals(globalThis);
   define("setTimeout", timer(setTimeoutOriginal, "setTimeout"));
   define("setInterval", timer(setIntervalOriginal, "setInterval"));
@@ -292,19 +302,24 @@ function boot(): void {
   });
 }
 
-/** The supervisor's one message: the channel, sent at boot, before any script exists. */
-function onChannel(event: Event): void {
-  if (channelArrived) return;
-  channelArrived = true;
-  // It arrives before the script exists: its event is untouched.
-  const message = ownData(event, "data") as ChannelMessage;
-  removeListener(globalThis, "message", onChannel);
+/**
+ * Deno's `load` event: the module has run, and Deno is done with the global
+ * scope's event machinery. Remove it, then take the host's frames.
+ */
+function onLoad(): void {
+  if (loaded) return;
+  loaded = true;
+  removeListener(globalThis, "load", onLoad);
   removeGlobalInternals(globalThis);
-  connect(message.channel, onLine);
-  expectReply(); // the host's start frame is the first line
+  // A host that died leaves this process to another parent: nothing would
+  // ever read its frames or end it.
+  every(HOST_CHECK_MS, () => {
+    if (parentPid() !== hostPid) exitProcess();
+  });
+  connect(onLine); // the host's start frame is the first line
 }
 
-let channelArrived = false;
+let loaded = false;
 
 /** A line from the host: the start frame first, tool replies after it. */
 function onLine(line: string): void {
