@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import os
 import select
 import threading
@@ -34,6 +35,11 @@ import anyio
 import anyio.lowlevel
 from anyio.abc import ByteReceiveStream
 from anyio.streams.buffered import BufferedByteReceiveStream
+
+try:
+    import sniffio
+except ImportError:  # anyio then takes a running asyncio loop for asyncio
+    sniffio = None  # type: ignore[assignment]
 
 POLL_MS = 50  # a thread waiting for the pipe to drain looks for a close this often
 READ_BYTES = 1 << 20
@@ -85,6 +91,20 @@ class PipeReader(ByteReceiveStream):
         pass  # its owner closes the descriptor
 
 
+def callback_context() -> contextvars.Context:
+    """A copy of the current context in which anyio finds asyncio even from a callback.
+
+    Tool calls start in event-loop callbacks (the frame reader's, or one that a tool's
+    thread scheduled). anyio asks sniffio which library runs, and under a plain
+    ``asyncio.run`` sniffio looks for the current task, which a callback has none of:
+    starting a task there would fail. Call only on an asyncio loop.
+    """
+    context = contextvars.copy_context()
+    if sniffio is not None:
+        context.run(sniffio.current_async_library_cvar.set, "asyncio")
+    return context
+
+
 class FrameChannel:
     """One JSON text per line, read with a bound and written in order."""
 
@@ -120,9 +140,11 @@ class FrameChannel:
         """The asyncio loop the channel was opened on; None under another anyio backend."""
         with contextlib.suppress(RuntimeError):
             self.loop = asyncio.get_running_loop()
+        self.context = callback_context()
+        """What callbacks on ``loop`` run in (copy it for each): see ``callback_context``."""
         self._loop = self.loop if reader_callback else None  # None: read through the stream
-        if self._loop is not None:
-            self._loop.add_reader(self._read_from, self._on_readable)
+        if self._loop is not None:  # the reader's callback runs in a copy of the context
+            self.context.run(self._loop.add_reader, self._read_from, self._on_readable)
 
     async def serve(self, handle: Callable[[bytes | bytearray], bool]) -> None:
         """Hand each frame to ``handle`` until it returns False or the peer closes.

@@ -207,7 +207,7 @@ class ToolDispatcher:
             self._answered.append((call, answer, len(frame), duration_ms, printed.text()))
             self._channel.send_from_thread(frame)
             with contextlib.suppress(RuntimeError):  # a closed loop: the execution is gone
-                loop.call_soon_threadsafe(self.drain)
+                loop.call_soon_threadsafe(self.drain, context=self._channel.context.copy())
 
         TOOL_THREADS.submit(work)
 
