@@ -18,9 +18,8 @@
  * The execution ends in exactly one final frame: the script's value, its
  * error (kind decided by what the prelude saw: `errors.ts`, `tools.ts`), or
  * the fuel meter running dry. Once it is written the process exits, and no
- * code of the script runs again. A process whose host is gone exits too: its
- * stdin's end, or its parent changing, tells it (a busy script cannot look:
- * the host's CPU lease on the process ends it then).
+ * code of the script runs again. A process whose host is gone exits too
+ * (`host_watch.ts`).
  *
  * @module
  */
@@ -30,6 +29,7 @@ import { describeThrown } from "./errors.ts";
 import { createFuelMeter, type FuelMeter } from "./fuel_meter.ts";
 import { removeGlobalInternals, removeGlobals } from "./globals.ts";
 import { captureSite, harden, siteFrames, stackGetter } from "./harden.ts";
+import { sliceAtomicsWait, watchHost } from "./host_watch.ts";
 import { toJson } from "./json.ts";
 import { connect, finish, isFinished, send, setSeal } from "./link.ts";
 import { capturedState, expose } from "./state.ts";
@@ -38,15 +38,12 @@ import {
   dataDescriptor,
   encodeUtf8,
   evalClassic,
-  every,
-  exitProcess,
   JSONParse,
   JSONStringify,
   MathFloor,
   MathMax,
   ObjectFreeze,
   ObjectHasOwn,
-  parentPid,
   PromiseCtor,
   PromisePrototypeThen,
   ReflectApply,
@@ -69,12 +66,6 @@ import {
 
 /** The host's pid, the process's first argument. */
 const hostPid = typeof Deno === "object" ? Number(Deno.args[0]) : 0;
-/**
- * How often the prelude looks for its host gone, in milliseconds: an idle
- * spare spends 0.3 ms of CPU a second on it, and a process whose host died
- * goes within this long (or once its stdin ends, whichever comes first).
- */
-const HOST_CHECK_MS = 200;
 
 const addListener = uncurry(EventTarget.prototype.addEventListener);
 const removeListener = uncurry(EventTarget.prototype.removeEventListener);
@@ -264,6 +255,7 @@ function define(name: string, value: unknown, enumerable = false): void {
 /** Everything that does not need the start frame: done while the process boots. */
 function boot(): void {
   harden();
+  sliceAtomicsWait(hostPid);
   // Learnt in a job of its own, once the module body has returned: see there.
   PromisePrototypeThen(PromiseCtor.resolve(), stackGetter);
   runtimeHooks?.setUnhandledPromiseRejectionHandler((_promise, reason) => {
@@ -311,11 +303,7 @@ function onLoad(): void {
   loaded = true;
   removeListener(globalThis, "load", onLoad);
   removeGlobalInternals(globalThis);
-  // A host that died leaves this process to another parent: nothing would
-  // ever read its frames or end it.
-  every(HOST_CHECK_MS, () => {
-    if (parentPid() !== hostPid) exitProcess();
-  });
+  watchHost(hostPid);
   connect(onLine); // the host's start frame is the first line
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -90,6 +91,33 @@ def test_deno_exits_when_its_host_is_killed_and_the_next_process_sweeps_up(
     assert out.split() == ["ok"]
     assert tsact_temp_dirs(host.pid) == set()  # swept by the next process's first sandbox
     assert tsact_temp_dirs(next_host.pid) == set()  # and that one cleaned up after itself
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "console.log('up'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);",
+        "console.log('up'); await new Promise(() => {});",
+        "console.log('up'); await new Promise((r) => setTimeout(r, 3_600_000));",
+    ],
+    ids=["atomics-wait", "never-settles", "long-timer"],
+)
+def test_a_script_that_waits_without_cpu_ends_soon_after_its_host_is_killed(source: str) -> None:
+    # No CPU is used, so no lease runs out: the prelude itself must see its host gone.
+    host = _host(source)
+    assert host.stdout is not None
+    assert host.stdout.readline().strip() == "up"
+    (sandbox,) = child_pids(host.pid)
+    pidfd = os.pidfd_open(sandbox)
+    try:
+        host.send_signal(signal.SIGKILL)
+        host.wait(timeout=30)
+        host.stdout.close()
+        assert select.select([pidfd], [], [], 5)[0], "the sandbox outlived its host by 5 s"
+    finally:
+        os.close(pidfd)
+        for path in tsact_temp_dirs(host.pid):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def test_the_sweep_takes_only_old_directories_of_dead_processes(tmp_path: Path) -> None:
