@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from typing import Any
 
 import anyio
@@ -400,3 +401,36 @@ async def test_an_approver_that_raises_refuses_the_call() -> None:
         " catch (e) { return [(e as ToolError).code, (e as Error).message] }"
     )
     assert record.result == ["refused", "delete_file: approval failed: RuntimeError: boom"]
+
+
+async def test_a_sync_calls_end_is_live_for_whoever_follows_the_events(sandbox: Sandbox) -> None:
+    # With events followed, the loop is woken as the reply leaves: the call's end is seen
+    # while the script is still busy, not when its next frame comes.
+    finished_at: list[float] = []
+
+    def on_event(event: object) -> None:
+        if isinstance(event, ToolCallFinished):
+            finished_at.append(time.perf_counter())
+
+    record = await sandbox.run(
+        "const n = await external_AddNumbers({ left: 1, right: 2 });\n"
+        "const t = Date.now(); while (Date.now() - t < 400) {}\nreturn n;",
+        limits=Limits(fuel=None),
+        on_event=on_event,
+    )
+    returned_at = time.perf_counter()
+    assert record.result == 3
+    assert len(finished_at) == 1
+    assert returned_at - finished_at[0] >= 0.3
+
+
+async def test_a_sync_calls_end_is_recorded_though_nothing_followed_it(sandbox: Sandbox) -> None:
+    # Without events followed, the call's end is drained with the next frame: here the final.
+    record = await sandbox.run(
+        "const n = await external_AddNumbers({ left: 1, right: 2 });\n"
+        "const t = Date.now(); while (Date.now() - t < 100) {}\nreturn n;",
+        limits=Limits(fuel=None),
+    )
+    (call,) = record.tool_calls
+    assert (call.status, call.result) == ("ok", 3)
+    assert call.duration_ms is not None and call.duration_ms < 100

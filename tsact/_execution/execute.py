@@ -479,6 +479,7 @@ async def _session(
         emit=execution.emit,
         clock_ms=execution.now_ms,
         budget=execution.tool_data,
+        live=execution.on_event is not None,
     )
     execution.dispatcher.start(race)
     try:
