@@ -10,6 +10,7 @@ kernel once the host's CPU lease on it runs out).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import time
@@ -173,3 +174,20 @@ async def test_a_stack_through_the_prelude_shows_no_host_path(leak_check: LeakCh
     text = str(record.result)
     assert str(runtime_dir()) not in text
     assert "deno_runtime" not in text and "site-packages" not in text
+
+
+async def test_a_lease_that_runs_out_under_a_blocked_host_is_said_so(
+    monkeypatch: pytest.MonkeyPatch, leak_check: LeakCheck
+) -> None:
+    # The host's loop stops for 3 s while the script is busy: the lease is not renewed,
+    # and the kernel ends the process. The record says why, not just an exit code.
+    monkeypatch.setattr(process_module, "IDLE_CPU_S", 1)
+    monkeypatch.setattr(process_module, "CPU_LEASE_S", 1)
+    monkeypatch.setattr(process_module, "CPU_LEASE_EVERY_S", 0.2)
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.5, time.sleep, 3)  # blocks the loop itself
+    record = await Sandbox([], limits=Limits(timeout_s=30, fuel=None)).run(
+        "const t = Date.now(); while (Date.now() - t < 10000) {} return 1;"
+    )
+    assert record.error is not None and record.error.kind == "internal"
+    assert "CPU lease" in record.error.message

@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 import shutil
+import signal
 import time
 import uuid
 from collections.abc import Callable, Coroutine
@@ -450,6 +451,13 @@ async def _exit_guard(execution: _Execution, process: SandboxProcess) -> None:
             "memory",
             f"the script ran out of memory (V8 heap limit, memory_mb "
             f"{execution.settings.limits.memory_mb}) and was stopped",
+        )
+        return
+    if code == -signal.SIGXCPU:
+        execution.fail(
+            "internal",
+            "the sandbox process used its CPU lease up and was ended: the host renews the "
+            "lease while its event loop runs, and the loop was blocked for seconds",
         )
         return
     tail = stderr.strip().splitlines()[-3:]
