@@ -162,10 +162,10 @@ async def floor_echo(deno: Path, workdir: Path) -> float:
 
 
 async def relay_only(sandbox: Sandbox) -> float:
-    """Median µs per call through the real supervisor and worker, the host answering at once.
+    """Median µs per call through the real prelude, the host answering at once.
 
     The same script and runtime as a real execution, but the host side is a bare loop that
-    echoes a canned result: what the Deno side (the worker's two pipes, stdout out and
+    echoes a canned result: what the Deno side (the process's two pipes, stdout out and
     stdin in) costs by itself.
     """
     settings = sandbox._settings(Limits(fuel=None, max_tool_calls=CALLS + 10))
