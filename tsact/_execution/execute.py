@@ -534,7 +534,8 @@ def _on_frame(execution: _Execution, script: PreparedScript, line: bytes | bytea
         )
         del frame, line  # the call holds the arguments until it is answered
         execution.tool_calls.append(call)
-        execution.emit(ToolCallStarted(call))
+        if execution.on_event is not None:  # the event is a snapshot: made only if seen
+            execution.emit(ToolCallStarted(call))
         dispatcher.submit(call, arguments)
     elif isinstance(frame, ConsoleFrame):
         entry = ConsoleEntry(

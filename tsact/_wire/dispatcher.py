@@ -184,7 +184,8 @@ class ToolDispatcher:
         answer.apply(call)
         call.printed = printed
         call.result = self._budget.keep(call.result, size)
-        self._emit(ToolCallFinished(call))
+        if self._live:  # the event is a snapshot: made only if someone follows them
+            self._emit(ToolCallFinished(call))
         if self._closed:
             return
         if self._waiting:
