@@ -6,7 +6,7 @@
  * @module
  */
 
-/** The inspector used for non-string values (`Deno.inspect` in the worker). */
+/** The inspector used for non-string values (`Deno.inspect` in the sandbox). */
 export type Inspect = (value: unknown, options?: Deno.InspectOptions) => string;
 
 const INSPECT_OPTIONS: Deno.InspectOptions = {

@@ -153,10 +153,10 @@ let nativeStackGetter: ((this: object) => unknown) | null | undefined;
 
 /**
  * The native getter of an error's own `stack`, shared by every error; learnt
- * from a fresh error on first use. The worker learns it in a promise job of
+ * from a fresh error on first use. The prelude learns it in a promise job of
  * its own at boot, before any script exists. Deno has V8 capture a detailed
  * stack trace of every new error, and V8 finds each frame's position by
- * parsing its function again: made inside the worker's 47 KB module body, the
+ * parsing its function again: made inside the prelude's 47 KB module body, the
  * error costs 0.85 ms; under Deno's event dispatch 0.36 ms; alone in a job
  * 0.08 ms.
  */

@@ -99,7 +99,7 @@ function tailText(): string {
 
 const FINAL_HEAD = '{"jsonrpc":"2.0","method":"final","params":{"status":';
 
-/** End with an error: one final frame, then the thread stops. */
+/** End with an error: one final frame, then the process ends. */
 function finishWithError(error: ScriptError): never {
   finishing = true;
   const quarter = MathFloor(
@@ -118,7 +118,7 @@ function finishWithError(error: ScriptError): never {
   );
 }
 
-/** End with the script's value: one final frame, then the thread stops. */
+/** End with the script's value: one final frame, then the process ends. */
 function finishWithValue(value: unknown, finalAnswer: boolean): never {
   if (finishing) {
     throw new TypeErrorCtor("the script's result is already being sent");
@@ -299,15 +299,11 @@ function boot(): void {
  * scope's event machinery. Remove it, then take the host's frames.
  */
 function onLoad(): void {
-  if (loaded) return;
-  loaded = true;
-  removeListener(globalThis, "load", onLoad);
+  removeListener(globalThis, "load", onLoad); // Deno dispatches it once
   removeGlobalInternals(globalThis);
   watchHost(hostPid);
   connect(onLine); // the host's start frame is the first line
 }
-
-let loaded = false;
 
 /** A line from the host: the start frame first, tool replies after it. */
 function onLine(line: string): void {

@@ -3,6 +3,7 @@ own, and the next tsact process must sweep the directories it left."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shutil
@@ -93,21 +94,9 @@ def test_deno_exits_when_its_host_is_killed_and_the_next_process_sweeps_up(
     assert tsact_temp_dirs(next_host.pid) == set()  # and that one cleaned up after itself
 
 
-@pytest.mark.parametrize(
-    "source",
-    [
-        "console.log('up'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);",
-        "console.log('up'); await new Promise(() => {});",
-        "console.log('up'); await new Promise((r) => setTimeout(r, 3_600_000));",
-    ],
-    ids=["atomics-wait", "never-settles", "long-timer"],
-)
-def test_a_script_that_waits_without_cpu_ends_soon_after_its_host_is_killed(source: str) -> None:
-    # No CPU is used, so no lease runs out: the prelude itself must see its host gone.
-    host = _host(source)
+def _kill_and_see_the_sandbox_go(host: subprocess.Popen[str], sandbox: int) -> None:
+    """SIGKILL the host; its sandbox must end within 5 s. Its directories are removed."""
     assert host.stdout is not None
-    assert host.stdout.readline().strip() == "up"
-    (sandbox,) = child_pids(host.pid)
     pidfd = os.pidfd_open(sandbox)
     try:
         host.send_signal(signal.SIGKILL)
@@ -118,6 +107,34 @@ def test_a_script_that_waits_without_cpu_ends_soon_after_its_host_is_killed(sour
         os.close(pidfd)
         for path in tsact_temp_dirs(host.pid):
             shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "console.log('up'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);",
+        "console.log('up');\n"
+        "Atomics.wait(new BigInt64Array(new SharedArrayBuffer(8)), 0, 0n, 3_600_000);",
+        "console.log('up'); const w = Atomics.wait;\n"
+        "Reflect.apply(w, Atomics, [new Int32Array(new SharedArrayBuffer(4)), 0, 0, NaN]);",
+        "console.log('up'); await new Promise(() => {});",
+        "console.log('up'); await new Promise((r) => setTimeout(r, 3_600_000));",
+    ],
+    ids=[
+        "atomics-wait",
+        "atomics-wait-bigint-an-hour",
+        "atomics-wait-nan",
+        "never-settles",
+        "long-timer",
+    ],
+)
+def test_a_script_that_waits_without_cpu_ends_soon_after_its_host_is_killed(source: str) -> None:
+    # No CPU is used, so no lease runs out: the prelude itself must see its host gone.
+    host = _host(source)
+    assert host.stdout is not None
+    assert host.stdout.readline().strip() == "up"
+    (sandbox,) = child_pids(host.pid)
+    _kill_and_see_the_sandbox_go(host, sandbox)
 
 
 def test_the_sweep_takes_only_old_directories_of_dead_processes(tmp_path: Path) -> None:
@@ -159,3 +176,44 @@ def test_the_sweep_leaves_another_users_directories(tmp_path: Path) -> None:
     _age(str(theirs))
     assert sweep_leftovers(str(tmp_path)) == []
     assert theirs.is_dir()
+
+
+FORKING_HOST = HOST.replace(
+    "    record = await sandbox.run(",
+    "    import os, threading\n"
+    "    def fork_after_start():\n"
+    "        import time; time.sleep(1.5)\n"
+    "        child = os.fork()\n"
+    "        if child == 0:\n"
+    "            time.sleep(60); os._exit(0)\n"
+    "        print('child', child, flush=True)\n"
+    "    threading.Thread(target=fork_after_start, daemon=True).start()\n"
+    "    record = await sandbox.run(",
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "console.log('up'); await new Promise(() => {});",
+        "console.log('up'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);",
+    ],
+    ids=["never-settles", "atomics-wait"],
+)
+def test_a_sandbox_whose_stdin_outlives_its_host_still_ends(source: str) -> None:
+    # The host forks once the script runs: the child holds the host's end of the
+    # sandbox's stdin, which then never ends. Only the look at the parent pid can tell.
+    host = subprocess.Popen(
+        [sys.executable, "-c", FORKING_HOST, source, "no-check"], stdout=subprocess.PIPE, text=True
+    )
+    assert host.stdout is not None
+    assert host.stdout.readline().strip() == "up"
+    (sandbox,) = child_pids(host.pid)
+    words = host.stdout.readline().split()
+    assert words[0] == "child", words
+    child = int(words[1])
+    try:
+        _kill_and_see_the_sandbox_go(host, sandbox)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)

@@ -86,6 +86,31 @@ async def test_a_planted_exit_runs_nothing_and_the_process_ends(
         assert record.ok and record.result == 7, record.error
 
 
+@pytest.mark.parametrize(
+    "plant",
+    [
+        # a prototype that answers every lookup the exit could make on the global object
+        "const trap = () => { external_mark({}); throw new Error('held'); };\n"
+        "Object.setPrototypeOf(globalThis, new Proxy({}, {\n"
+        "  get: trap, has: trap, getOwnPropertyDescriptor: trap, defineProperty: trap,\n"
+        "}));",
+        # no property can be added to the global object: the exit's flag neither
+        "Object.preventExtensions(globalThis);",
+        "Object.freeze(globalThis);",
+    ],
+    ids=["proxy-prototype", "not-extensible", "frozen"],
+)
+async def test_a_global_object_bent_against_the_exit_still_ends(
+    plant: str, leak_check: LeakCheck
+) -> None:
+    marks = Marks()
+    sandbox = Sandbox([marks.tool()], limits=Limits(timeout_s=20))
+    record = await sandbox.run(plant + "\nawait external_mark({});\nreturn 7;")
+    assert record.ok and record.result == 7, record.error
+    assert marks.count == 1  # the script's own call; none from the trap
+    assert [call.name for call in record.tool_calls] == ["mark"]
+
+
 async def test_the_global_scope_has_no_exit_flag_before_the_end(leak_check: LeakCheck) -> None:
     record = await Sandbox([]).run(
         "return [Object.getOwnPropertySymbols(globalThis).length,"
@@ -151,12 +176,16 @@ async def test_a_process_whose_host_closed_its_stdin_ends(
         await spawned.aclose()
 
 
-async def test_a_busy_script_keeps_its_lease_while_the_host_lives(
-    monkeypatch: pytest.MonkeyPatch, leak_check: LeakCheck
-) -> None:
+@pytest.fixture
+def short_lease(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lease of 1 CPU second, renewed every 0.2 s (and 1 s before the first)."""
     monkeypatch.setattr(process_module, "IDLE_CPU_S", 1)
     monkeypatch.setattr(process_module, "CPU_LEASE_S", 1)
     monkeypatch.setattr(process_module, "CPU_LEASE_EVERY_S", 0.2)
+
+
+@pytest.mark.usefixtures("short_lease")
+async def test_a_busy_script_keeps_its_lease_while_the_host_lives(leak_check: LeakCheck) -> None:
     record = await Sandbox([], limits=Limits(timeout_s=30, fuel=None)).run(
         "const t = Date.now(); let n = 0; while (Date.now() - t < 3000) n++; return n > 0;"
     )
@@ -176,14 +205,12 @@ async def test_a_stack_through_the_prelude_shows_no_host_path(leak_check: LeakCh
     assert "deno_runtime" not in text and "site-packages" not in text
 
 
+@pytest.mark.usefixtures("short_lease")
 async def test_a_lease_that_runs_out_under_a_blocked_host_is_said_so(
-    monkeypatch: pytest.MonkeyPatch, leak_check: LeakCheck
+    leak_check: LeakCheck,
 ) -> None:
     # The host's loop stops for 3 s while the script is busy: the lease is not renewed,
     # and the kernel ends the process. The record says why, not just an exit code.
-    monkeypatch.setattr(process_module, "IDLE_CPU_S", 1)
-    monkeypatch.setattr(process_module, "CPU_LEASE_S", 1)
-    monkeypatch.setattr(process_module, "CPU_LEASE_EVERY_S", 0.2)
     loop = asyncio.get_running_loop()
     loop.call_later(0.5, time.sleep, 3)  # blocks the loop itself
     record = await Sandbox([], limits=Limits(timeout_s=30, fuel=None)).run(

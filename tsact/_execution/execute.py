@@ -28,7 +28,7 @@ import anyio.abc
 from tsact._deno import (
     DenoVersion,
     cache_root,
-    prelude_bundle,
+    prelude_path,
     sandbox_command,
     sandbox_environment,
 )
@@ -317,7 +317,7 @@ def _spawn(settings: ExecutionSettings, spare: bool) -> SpawnedSandbox:
         os.chmod(workdir, 0o700)
         (workdir / "cwd").mkdir(mode=0o700)
         main = workdir / "prelude.js"
-        main.write_bytes(prelude_bundle())
+        main.symlink_to(prelude_path())
         command = sandbox_command(settings.deno, settings.limits, spare=spare, main=main)
         environment = sandbox_environment(workdir, deno_dir)
         frames, frames_out = frame_pipe()

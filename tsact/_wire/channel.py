@@ -97,7 +97,7 @@ def callback_context() -> contextvars.Context:
     Tool calls start in event-loop callbacks (the frame reader's, or one that a tool's
     thread scheduled). anyio asks sniffio which library runs, and under a plain
     ``asyncio.run`` sniffio looks for the current task, which a callback has none of:
-    starting a task there would fail. Call only on an asyncio loop.
+    starting a task there would fail. Only callbacks on an asyncio loop run in it.
     """
     context = contextvars.copy_context()
     if sniffio is not None:
