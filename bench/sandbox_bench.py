@@ -379,7 +379,7 @@ async def collect() -> list[Row]:
                 "for reference: an event loop's own cost per round trip",
             )
         )
-        for name, kind in (("noop", "sync tool, in a worker thread"), ("anoop", "async tool")):
+        for name, kind in (("noop", "sync tool"), ("anoop", "async tool")):
             rows.append(
                 Row(
                     f"tool call round trip, {kind}",

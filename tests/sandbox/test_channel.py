@@ -8,14 +8,15 @@ import contextlib
 import fcntl
 import os
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import anyio
+import anyio.abc
 import pytest
 
 from tsact._execution.process import PIPE_BYTES, frame_pipe, reply_pipe
-from tsact._wire.channel import FrameChannel, FrameTooLarge
+from tsact._wire.channel import FrameChannel, FrameTooLarge, _LendWatch
 
 pytestmark = pytest.mark.anyio
 
@@ -295,3 +296,138 @@ def test_the_host_s_end_of_each_pipe_is_non_blocking_and_a_mebibyte(host_end: st
     finally:
         os.close(mine)
         os.close(theirs)
+
+
+async def _serving(
+    channel: FrameChannel, seen: list[bytes], group: anyio.abc.TaskGroup
+) -> asyncio.AbstractEventLoop:
+    """Serve ``channel`` in ``group``, each frame into ``seen``; the loop it reads on."""
+    group.start_soon(channel.serve, lambda line: seen.append(bytes(line)) is None)
+    await anyio.wait_all_tasks_blocked()
+    assert channel.loop is not None
+    return channel.loop
+
+
+async def _until(condition: Callable[[], bool], timeout_s: float = 5) -> None:
+    with anyio.fail_after(timeout_s):
+        while not condition():
+            await anyio.sleep(0.001)
+
+
+async def test_a_thread_lent_the_reading_reads_and_gives_back_what_it_leaves() -> None:
+    async with _open(reader_callback=True) as (channel, peer):
+        seen: list[bytes] = []
+        async with anyio.create_task_group() as group:
+            await _serving(channel, seen, group)
+            assert channel.lend_reading(watch_s=10)
+            assert not channel.lend_reading(watch_s=10)  # one lend at a time
+            assert channel.idle_lent()
+            await peer.send(b"one\n")
+            first = await anyio.to_thread.run_sync(channel.read_lent, 5.0)
+            assert first == b"one\n" and seen == []  # the loop did not read it
+            assert channel.lone_frame(first) == b"one"
+            assert channel.lone_frame(b"one\ntwo\n") is None
+            await peer.send(b"two\nthr")
+            second = await anyio.to_thread.run_sync(channel.read_lent, 5.0)
+            assert second == b"two\nthr"
+            channel.give_back(second)  # the loop deals with it, then reads on
+            await peer.send(b"ee\nfour\n")
+            await _until(lambda: len(seen) == 3)
+            assert seen == [b"two", b"three", b"four"]
+            assert not channel.idle_lent()
+            group.cancel_scope.cancel()
+
+
+async def test_a_lend_ends_when_nothing_comes_in_time() -> None:
+    async with _open(reader_callback=True) as (channel, peer):
+        seen: list[bytes] = []
+        async with anyio.create_task_group() as group:
+            await _serving(channel, seen, group)
+            assert channel.lend_reading(watch_s=10)
+            assert channel.idle_lent()
+            assert await anyio.to_thread.run_sync(channel.read_lent, 0.02) is None
+            await peer.send(b"later\n")
+            await _until(lambda: seen == [b"later"])
+            group.cancel_scope.cancel()
+
+
+async def test_the_loop_takes_the_reading_back_from_a_busy_borrower() -> None:
+    async with _open(reader_callback=True) as (channel, peer):
+        seen: list[bytes] = []
+        async with anyio.create_task_group() as group:
+            await _serving(channel, seen, group)
+            assert channel.lend_reading(watch_s=0.01)  # busy from the start
+            await peer.send(b"meanwhile\n")
+            await _until(lambda: seen == [b"meanwhile"])
+            assert not channel.idle_lent()  # the borrower, done, finds it gone
+            group.cancel_scope.cancel()
+
+
+async def test_an_idle_borrower_keeps_the_reading_past_the_watch() -> None:
+    async with _open(reader_callback=True) as (channel, peer):
+        seen: list[bytes] = []
+        async with anyio.create_task_group() as group:
+            await _serving(channel, seen, group)
+            assert channel.lend_reading(watch_s=0.005)
+            assert channel.idle_lent()
+            await anyio.sleep(0.05)  # ten watches
+            await peer.send(b"mine\n")
+            assert await anyio.to_thread.run_sync(channel.read_lent, 5.0) == b"mine\n"
+            assert seen == []
+            channel.give_back(None)
+            group.cancel_scope.cancel()
+
+
+async def test_a_close_ends_a_lent_read_and_the_descriptor_is_not_read_after() -> None:
+    async with _open(reader_callback=True) as (channel, peer):
+        seen: list[bytes] = []
+        async with anyio.create_task_group() as group:
+            await _serving(channel, seen, group)
+            assert channel.lend_reading(watch_s=10)
+            assert channel.idle_lent()
+            outcome: list[bytes | None] = []
+
+            def read() -> None:
+                outcome.append(channel.read_lent(0.5))
+
+            thread = threading.Thread(target=read)
+            thread.start()
+            await anyio.sleep(0.05)
+            channel.close()
+            with contextlib.suppress(BrokenPipeError):  # the poll may still hold the pipe
+                await peer.send(b"too late\n")
+            await anyio.to_thread.run_sync(thread.join)
+            assert outcome == [None]
+            assert seen == []
+            group.cancel_scope.cancel()
+
+
+async def test_no_lend_while_the_loop_holds_unread_bytes() -> None:
+    async with _open(reader_callback=True) as (channel, peer):
+        await peer.send(b"one\ntw")
+        await _until(lambda: channel._partial == b"tw" or bool(channel._frames))
+        assert not channel.lend_reading(watch_s=10)
+
+
+async def test_one_timer_watches_every_lend_on_a_loop() -> None:
+    async with (
+        _open(reader_callback=True) as (first, first_peer),
+        _open(reader_callback=True) as (second, second_peer),
+    ):
+        seen: list[bytes] = []
+        async with anyio.create_task_group() as group:
+            loop = await _serving(first, seen, group)
+            await _serving(second, seen, group)
+            assert first.lend_reading(watch_s=0.03)  # both borrowers stay busy
+            assert second.lend_reading(watch_s=0.01)  # the timer comes sooner for it
+            assert len(_LendWatch._by_loop) == 1
+            assert [w._loop for w in _LendWatch._by_loop.values()] == [loop]
+            await first_peer.send(b"first\n")
+            await second_peer.send(b"second\n")
+            await _until(lambda: seen == [b"first", b"second"] or seen == [b"second", b"first"])
+            await _until(lambda: not _LendWatch._by_loop)  # the watch ends with the lends
+            assert first.lend_reading(watch_s=10)
+            assert len(_LendWatch._by_loop) == 1
+            group.cancel_scope.cancel()
+        first.close()  # or with the channels it looks at
+        assert not _LendWatch._by_loop

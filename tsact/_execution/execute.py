@@ -487,6 +487,9 @@ async def _session(
         emit=execution.emit,
         clock_ms=execution.now_ms,
         budget=execution.tool_data,
+        calls=execution.tool_calls,
+        max_calls=limits.max_tool_calls,
+        decode=lambda line: decode_frame(line, execution.seal),
         live=execution.on_event is not None,
     )
     execution.dispatcher.start(race)

@@ -18,6 +18,12 @@ descriptor with the selector on every wait (two system calls and a checkpoint), 
 cost a tool call tens of microseconds. ``serve`` hands each frame to its handler inside
 that callback, so a frame is dealt with in the loop iteration that read it, with no task
 to wake. Other anyio backends read through a stream over the pipe.
+
+The loop may lend the reading to a thread (``lend_reading``): the thread that answers
+a sync tool's call reads the script's next frame itself, and answers it in place when
+it is another such call, so a run of sequential calls neither wakes the event loop nor
+hops between threads (see ``ToolDispatcher``). Whatever that thread does not answer,
+and the reading itself, it gives back to the loop (``give_back``).
 """
 
 from __future__ import annotations
@@ -28,8 +34,10 @@ import contextvars
 import os
 import select
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
+from typing import ClassVar
 
 import anyio
 import anyio.lowlevel
@@ -43,6 +51,7 @@ except ImportError:  # anyio then takes a running asyncio loop for asyncio
 
 POLL_MS = 50  # a thread waiting for the pipe to drain looks for a close this often
 READ_BYTES = 1 << 20
+LENT_READ_BYTES = 1 << 16  # a thread's read: more than one small frame goes to the loop
 HANDOVER_BYTES = 1 << 16
 """A frame at least this long is handed on in the buffer it arrived in (copying 40 MB of
 fresh memory costs ~20 ms here); shorter ones are copied out, leaving the buffer's room."""
@@ -105,6 +114,64 @@ def callback_context() -> contextvars.Context:
     return context
 
 
+class _LendWatch:
+    """The timer of one event loop that looks at every channel whose reading is lent, as
+    often as the shortest of their watches: one timer however many lends there are."""
+
+    _by_loop: ClassVar[dict[int, _LendWatch]] = {}  # while a channel on the loop lends
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._channels: dict[FrameChannel, float] = {}  # with each one's watch
+        self._timer: asyncio.TimerHandle | None = None
+
+    @classmethod
+    def of(cls, loop: asyncio.AbstractEventLoop) -> _LendWatch:
+        """The loop's watch, made on its first lend."""
+        watch = cls._by_loop.get(id(loop))
+        if watch is None or watch._loop is not loop:  # none, or a closed loop's
+            watch = cls._by_loop[id(loop)] = cls(loop)
+        return watch
+
+    def add(self, channel: FrameChannel, watch_s: float) -> None:
+        """Look at ``channel`` at least every ``watch_s`` until its lend is over."""
+        self._channels[channel] = watch_s
+        due = self._loop.time() + watch_s
+        if self._timer is None or self._timer.when() > due:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = self._loop.call_at(due, self._look, context=contextvars.Context())
+
+    def discard(self, channel: FrameChannel) -> None:
+        """Stop looking at ``channel`` (it closed); the watch ends with its last channel."""
+        self._channels.pop(channel, None)
+        if not self._channels:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if _LendWatch._by_loop.get(id(self._loop)) is self:
+                del _LendWatch._by_loop[id(self._loop)]
+
+    def _look(self) -> None:
+        self._timer = None
+        now = time.monotonic()
+        for channel in list(self._channels):
+            if not channel._look_at_lend(now):
+                del self._channels[channel]
+        if self._channels:
+            period = min(self._channels.values())
+            self._timer = self._loop.call_later(period, self._look, context=contextvars.Context())
+        elif _LendWatch._by_loop.get(id(self._loop)) is self:
+            del _LendWatch._by_loop[id(self._loop)]
+
+    @classmethod
+    def forget(cls, loop: asyncio.AbstractEventLoop, channel: FrameChannel) -> None:
+        """``channel`` closed: the loop's watch (if any) no longer looks at it."""
+        watch = cls._by_loop.get(id(loop))
+        if watch is not None and watch._loop is loop:
+            watch.discard(channel)
+
+
 class FrameChannel:
     """One JSON text per line, read with a bound and written in order."""
 
@@ -134,6 +201,10 @@ class FrameChannel:
         self._ended = False  # the peer closed, or sent a frame over the limit
         self._too_large = False
         self._waiter: asyncio.Future[None] | None = None
+        self._lent = False  # a thread reads the pipe; the loop's reader is off
+        self._watch_s = 0.0
+        self._busy_since: float | None = None  # when the borrower began answering a call
+        self._poller: select.poll | None = None  # the lent reader's, kept between lends
         self._handler: Callable[[bytes | bytearray], bool] | None = None
         self._failure: BaseException | None = None  # raised by the handler in the callback
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -220,10 +291,14 @@ class FrameChannel:
         if not size:
             self._stop_reading()
             return
+        with memoryview(inbox) as view:
+            self._take(view[:size])
+
+    def _take(self, data: memoryview | bytes) -> None:
+        """Split what was read into frames and hand them on (on the event loop)."""
         partial = self._partial
         search_from = len(partial)
-        with memoryview(inbox) as view:
-            partial += view[:size]
+        partial += data
         start = 0
         while (end := partial.find(b"\n", search_from)) >= 0:
             if end - start > self._max:
@@ -259,6 +334,123 @@ class FrameChannel:
                 return  # the serving task has nothing to do
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
+
+    def lend_reading(self, watch_s: float) -> bool:
+        """Stop reading on the event loop, for the thread about to answer a call to read
+        with ``read_lent`` once it is done (call on the loop). False (nothing lent) unless
+        the loop has dealt with every byte it read.
+
+        The borrower counts as busy until it calls ``idle_lent``. While it is busy for
+        longer than ``watch_s``, the loop takes the reading back: frames the script sent
+        meanwhile (the other calls of a ``Promise.all``) wait at most about that long."""
+        loop = self._loop
+        if loop is None or self._lent or self._ended or self._frames or self._partial:
+            return False
+        with self._lock:
+            if not self._open:
+                return False
+            self._lent = True
+            self._watch_s = watch_s
+            self._busy_since = time.monotonic()
+        loop.remove_reader(self._read_from)
+        _LendWatch.of(loop).add(self, watch_s)
+        return True
+
+    def _look_at_lend(self, now: float) -> bool:
+        """Take the reading back from a borrower busy for longer than its watch (for the
+        loop's ``_LendWatch``); False once the lend is over."""
+        with self._lock:
+            if not self._lent or not self._open:
+                return False
+            since = self._busy_since
+            if since is None or now - since < self._watch_s:
+                return True
+            self._lent = False
+            self._busy_since = None
+        self._read_again()
+        return False
+
+    def busy_lent(self) -> bool:
+        """The borrower has dealt with all it read and starts answering a call; False
+        when the channel has closed (call on the borrowing thread)."""
+        with self._lock:
+            if not self._lent or not self._open:
+                return False
+            self._busy_since = time.monotonic()
+            return True
+
+    def idle_lent(self) -> bool:
+        """The borrower is done with its call: True if it still has the reading, False
+        when the loop took it back meanwhile (call on the borrowing thread)."""
+        with self._lock:
+            self._busy_since = None
+            return self._lent and self._open
+
+    def read_lent(self, timeout_s: float) -> bytes | None:
+        """What the pipe brings within ``timeout_s`` (b"" at its end), read on the thread
+        the reading is lent to. None: the lend is over (nothing came in time, so the loop
+        reads again, or the channel closed).
+
+        The read happens under the write lock, after a look at ``_open``: a close (which
+        takes that lock) can never leave this thread reading a descriptor number that
+        something else has been given since.
+        """
+        poller = self._poller
+        if poller is None:
+            poller = self._poller = select.poll()
+            poller.register(self._read_from, select.POLLIN)
+        deadline = time.monotonic() + timeout_s
+        while True:
+            left_ms = (deadline - time.monotonic()) * 1000
+            ready = poller.poll(max(0.0, left_ms)) if left_ms > 0 else []
+            with self._lock:
+                if not self._lent or not self._open:
+                    return None
+                if ready:
+                    try:
+                        return os.read(self._read_from, LENT_READ_BYTES)
+                    except BlockingIOError:
+                        continue
+                    except OSError:
+                        return b""
+                if left_ms > 0:
+                    continue
+                self._lent = False
+            self.give_back(None, ended=True)
+            return None
+
+    def lone_frame(self, data: bytes) -> bytes | None:
+        """``data``'s one frame, when it is exactly one within the limit; else None."""
+        end = len(data) - 1
+        if end < 0 or end > self._max or data.find(b"\n") != end:
+            return None
+        return data[:end]
+
+    def give_back(self, data: bytes | None, *, ended: bool = False) -> None:
+        """End a lend (from the thread it was lent to): the loop reads again, and first
+        deals with ``data``, read on the thread and not dealt with there. ``ended``: the
+        lend was already marked over."""
+        if not ended:
+            with self._lock:
+                self._lent = False
+                self._busy_since = None
+        loop = self._loop
+        assert loop is not None
+        with contextlib.suppress(RuntimeError):  # a closed loop: the execution is gone
+            loop.call_soon_threadsafe(self._take_back, data, context=self.context.copy())
+
+    def _take_back(self, data: bytes | None) -> None:
+        self._read_again()
+        if data == b"":
+            self._stop_reading()
+        elif data and not self._ended:
+            self._take(data)
+
+    def _read_again(self) -> None:
+        """The loop reads the pipe again, after a lend (on the loop); the reader runs in
+        the channel's context, as when the channel opened."""
+        if self._open and not self._ended and self._loop is not None:
+            self.context.copy().run(self._loop.add_reader, self._read_from, self._on_readable)
 
     async def _receive_from_stream(self) -> bytes | bytearray:
         try:
@@ -375,6 +567,8 @@ class FrameChannel:
             return
         if not self._ended:
             self._stop_reading()
+        if self._loop is not None:
+            _LendWatch.forget(self._loop, self)
         with self._lock:  # no thread is inside a write: each writes under the lock
             os.close(self._read_from)
             os.close(self._write_to)

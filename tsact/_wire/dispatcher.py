@@ -2,14 +2,20 @@
 
 A call to a sync tool goes straight from the session to a pool thread, which checks
 the arguments, calls the tool and writes the reply to the sandbox itself; the event
-loop only records the outcome. The round trip of a sequential call thus costs one
-thread wake-up and no task switch. Everything else (async tools, approvals, unknown
-tools) runs in one of at most ``tool_concurrency`` worker tasks on the event loop,
-started as the first such calls come.
+loop only records the outcome. When that call is the only one in flight, the loop also
+lends the thread the reading of the sandbox's frames (``FrameChannel.lend_reading``):
+the thread reads the script's next frame, and answers it in place while it is another
+call to a sync tool. A run of sequential calls thus costs no event-loop wake-up and no
+hop between threads; anything else goes back to the loop, and so does the reading when
+the thread stays in a tool for over ``LEND_WATCH_S``. Everything else (async tools,
+approvals, unknown tools) runs in one of at most ``tool_concurrency`` worker tasks on
+the event loop, started as the first such calls come.
 
 All bookkeeping happens on the event loop, so the record never changes once the
-execution has ended: an answer that arrives later (a sync tool cannot be stopped) is
-dropped, and the call stays ``cancelled``.
+execution has ended: threads queue what they start and answer, in order, and the loop
+records it before the next frame it reads (or as the execution ends). An answer that
+arrives later (a sync tool cannot be stopped) is dropped, and the call stays
+``cancelled``.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import anyio
 import anyio.abc
@@ -42,10 +48,37 @@ from tsact._wire.answers import (
     validated_arguments,
 )
 from tsact._wire.channel import FrameChannel
+from tsact._wire.protocol import ToolCallFrame
 from tsact._wire.threads import DaemonThreadPool
 
 TOOL_THREADS = DaemonThreadPool("tsact-tool")
 CANCELLED = "the execution ended before this tool call finished"
+LEND_WATCH_S = 0.001
+"""The longest a thread that reads the frames may stay in a tool before the loop takes
+the reading back (a frame sent meanwhile waits at most about this long)."""
+STAY_READING_S = 0.002
+"""How long a thread that answered a call waits for the script's next frame before it
+gives the reading back to the loop."""
+
+
+class _Started(NamedTuple):
+    """A call that a thread reading the frames started: the loop records it."""
+
+    record: ToolCallRecord
+    arguments: Any
+    size: int
+    """The frame's size (the record's arguments count against the tool-data budget)."""
+    began: float
+
+
+class _Answered(NamedTuple):
+    """A call a thread answered: the loop records its outcome."""
+
+    record: ToolCallRecord
+    answer: Answer
+    size: int
+    duration_ms: float
+    printed: str
 
 
 @dataclass(frozen=True)
@@ -71,11 +104,17 @@ class ToolDispatcher:
         emit: Callable[[ExecutionEvent], None],
         clock_ms: Callable[[], float],
         budget: ToolDataBudget,
+        calls: list[ToolCallRecord],
+        max_calls: int,
+        decode: Callable[[bytes], object],
         live: bool = True,
     ) -> None:
-        """``live``: someone follows the events as they happen, so a sync call's end is
-        recorded as soon as it is answered (else when the next frame comes, or a call
-        waits for its slot: the loop is not woken for it, see ``_on_thread``)."""
+        """``calls``: the execution's list of calls, which calls started on a thread join
+        in order; ``max_calls`` of them at most start there; ``decode`` reads a frame
+        there. ``live``: someone follows the events as they happen, so a sync call's end
+        is recorded as soon as it is answered (else when the next frame comes, or a call
+        waits for its slot: the loop is not woken for it, see ``_on_thread``), and every
+        call starts on the loop."""
         self._toolbox = toolbox
         self._channel = channel
         self._free = concurrency
@@ -86,8 +125,12 @@ class ToolDispatcher:
         self._clock_ms = clock_ms
         self._budget = budget
         self._waiting: deque[_Call] = deque()
-        # from threads: the call, its answer, the reply's size and the call's duration
-        self._answered: deque[tuple[ToolCallRecord, Answer, int, float, str]] = deque()
+        self._calls = calls
+        self._max_calls = max_calls
+        self._made = 0  # calls started, on the loop or on a thread
+        self._decode = decode
+        # from threads, in order: calls they started and answered
+        self._answered: deque[_Started | _Answered] = deque()
         self._live = live
         self._handover = threading.Lock()  # an answer queued, against a call set waiting
         self._running: dict[int, tuple[ToolCallRecord, float]] = {}  # by id, with start time
@@ -107,6 +150,7 @@ class ToolDispatcher:
         if self._closed:
             self._cancel(call)
             return
+        self._made += 1
         while not self._free:
             with self._handover:  # an answer a thread queues after this sees the call wait
                 if not self._answered:
@@ -120,7 +164,8 @@ class ToolDispatcher:
         """The execution ended: calls not answered yet are cancelled, late answers dropped."""
         if self._closed:
             return
-        self._closed = True
+        with self._handover:  # a thread starts no call after this (see ``_start_here``)
+            self._closed = True
         self.drain()  # answers already sent count, even if the loop had not seen them yet
         running = [call for call, _ in self._running.values()]
         self._running.clear()
@@ -138,10 +183,20 @@ class ToolDispatcher:
         self._emit(ToolCallFinished(call))
 
     def drain(self) -> None:
-        """Record the outcomes that threads have queued (call on the event loop)."""
-        while self._answered:
-            call, answer, size, duration_ms, printed = self._answered.popleft()
-            self._settle(call, answer, size, duration_ms, printed)
+        """Record the calls and outcomes that threads have queued (call on the event loop)."""
+        queued = self._answered
+        while queued:
+            entry = queued.popleft()
+            if isinstance(entry, _Answered):
+                self._settle(
+                    entry.record, entry.answer, entry.size, entry.duration_ms, entry.printed
+                )
+                continue
+            call = entry.record
+            call.arguments = self._budget.keep(entry.arguments, entry.size)
+            self._calls.append(call)
+            self._running[call.id] = (call, entry.began)
+            self._free -= 1  # the thread started it alone: the slot was free
 
     def _run(self, job: _Call) -> None:
         call = job.record
@@ -155,7 +210,13 @@ class ToolDispatcher:
             and not tool.is_async
             and not tool.requires_approval
         ):
-            self._on_thread(self._loop, job, tool)
+            lent = (
+                not self._live
+                and len(self._running) == 1
+                and not self._waiting
+                and self._channel.lend_reading(LEND_WATCH_S)
+            )
+            self._on_thread(self._loop, job, tool, lent)
         elif self._idle or not self._workers or self._group is None:
             self._ready.append(job)
             if self._idle:
@@ -193,8 +254,24 @@ class ToolDispatcher:
         else:
             self._free += 1
 
-    def _on_thread(self, loop: asyncio.AbstractEventLoop, job: _Call, tool: Tool) -> None:
-        """Check, call and answer a sync tool on a pool thread.
+    def _on_thread(
+        self, loop: asyncio.AbstractEventLoop, job: _Call, tool: Tool, lent: bool
+    ) -> None:
+        """Check, call and answer a sync tool on a pool thread; ``lent``: the thread then
+        reads the script's next frames (see ``_keep_reading``)."""
+        began = self._running[job.record.id][1]
+
+        def work() -> None:
+            self._answer_here(loop, job, tool, began)
+            if lent and self._channel.idle_lent():
+                self._keep_reading(loop)
+
+        TOOL_THREADS.submit(work)
+
+    def _answer_here(
+        self, loop: asyncio.AbstractEventLoop, job: _Call, tool: Tool, began: float
+    ) -> None:
+        """Check, call and answer a sync tool on this thread.
 
         The outcome is queued before the reply is written, and the session drains
         that queue before it reads the next frame, so the call's end is recorded
@@ -205,29 +282,67 @@ class ToolDispatcher:
         reply is on its way, costs this machine's two cores 20-40 µs of the round trip.
         """
         call, arguments = job.record, job.arguments
-        began = self._running[call.id][1]
+        with capturing_prints() as printed:
+            try:
+                validated = validated_arguments(tool, arguments)
+                if isinstance(validated, Answer):
+                    answer = validated
+                else:
+                    answer = call_on_thread(tool, validated, loop)
+                answer, frame = answer.encoded(call.id, tool.name)
+            except Exception as exc:  # the script must get an answer, whatever failed
+                answer, frame = _unanswerable(call, exc)
+        duration_ms = round((time.perf_counter() - began) * 1000, 3)
+        with self._handover:
+            self._answered.append(_Answered(call, answer, len(frame), duration_ms, printed.text()))
+            wake = self._live or bool(self._waiting)
+        self._channel.send_from_thread(frame)
+        if wake:
+            with contextlib.suppress(RuntimeError):  # a closed loop: the execution is gone
+                loop.call_soon_threadsafe(self.drain, context=self._channel.context.copy())
 
-        def work() -> None:
-            with capturing_prints() as printed:
-                try:
-                    validated = validated_arguments(tool, arguments)
-                    if isinstance(validated, Answer):
-                        answer = validated
-                    else:
-                        answer = call_on_thread(tool, validated, loop)
-                    answer, frame = answer.encoded(call.id, tool.name)
-                except Exception as exc:  # the script must get an answer, whatever failed
-                    answer, frame = _unanswerable(call, exc)
-            duration_ms = round((time.perf_counter() - began) * 1000, 3)
-            with self._handover:
-                self._answered.append((call, answer, len(frame), duration_ms, printed.text()))
-                wake = self._live or bool(self._waiting)
-            self._channel.send_from_thread(frame)
-            if wake:
-                with contextlib.suppress(RuntimeError):  # a closed loop: the execution is gone
-                    loop.call_soon_threadsafe(self.drain, context=self._channel.context.copy())
+    def _keep_reading(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Read the script's frames on this thread, the reading lent by the loop, and
+        answer each here while it is a call to a sync tool; give the rest back."""
+        channel = self._channel
+        while (data := channel.read_lent(STAY_READING_S)) is not None:
+            started = self._start_here(data)
+            if started is None:
+                channel.give_back(data)
+                return
+            if not channel.busy_lent():
+                return  # closed: the execution is over
+            job, tool, began = started
+            self._answer_here(loop, job, tool, began)
+            if not channel.idle_lent():
+                return
 
-        TOOL_THREADS.submit(work)
+    def _start_here(self, data: bytes) -> tuple[_Call, Tool, float] | None:
+        """Start the call that ``data`` (read on a thread) makes, when it is one frame
+        calling a sync tool that needs no approval, within ``max_calls``; else None."""
+        line = self._channel.lone_frame(data)
+        if line is None:
+            return None
+        try:
+            frame = self._decode(line)
+        except Exception:  # the loop decodes it again, and says what is wrong
+            return None
+        if not isinstance(frame, ToolCallFrame):
+            return None
+        tool = self._toolbox.get(frame.params.name)
+        if tool is None or tool.is_async or tool.requires_approval:
+            return None
+        arguments = frame.params.args
+        call = ToolCallRecord(
+            id=frame.id, name=frame.params.name, arguments=None, started_ms=self._clock_ms()
+        )
+        began = time.perf_counter()
+        with self._handover:
+            if self._closed or self._made >= self._max_calls:
+                return None
+            self._made += 1
+            self._answered.append(_Started(call, arguments, len(line), began))
+        return _Call(call, arguments, tool), tool, began
 
     async def _serve(self, first: _Call) -> None:
         """A worker task: answer calls until the execution ends. It waits for the next
