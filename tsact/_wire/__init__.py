@@ -27,6 +27,10 @@ The route of one execution, and of one tool call within it, module by module:
    process's stdin (from the tool's own thread for a sync tool).
 7. ``link.ts`` reads the reply from stdin and splits it, and ``tools.ts`` settles the
    script's Promise (or throws a ``ToolError`` into it).
+   When a sync call is the only one in flight, the loop lends its pool thread the
+   reading (``FrameChannel.lend_reading``): that thread reads the script's next frame
+   and, while it is another sync call, does steps 5 and 6 itself (the record through a
+   queue the loop drains); anything else goes back to the loop with the reading.
 8. When the script ends, the prelude writes the ``final`` frame and the process exits;
    ``execute`` builds the ``ExecutionRecord``
    (``tsact._records.record``) and the process is reaped.
