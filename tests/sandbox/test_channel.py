@@ -298,14 +298,16 @@ def test_the_host_s_end_of_each_pipe_is_non_blocking_and_a_mebibyte(host_end: st
         os.close(theirs)
 
 
-async def _serving(
-    channel: FrameChannel, seen: list[bytes], group: anyio.abc.TaskGroup
-) -> asyncio.AbstractEventLoop:
-    """Serve ``channel`` in ``group``, each frame into ``seen``; the loop it reads on."""
-    group.start_soon(channel.serve, lambda line: seen.append(bytes(line)) is None)
-    await anyio.wait_all_tasks_blocked()
-    assert channel.loop is not None
-    return channel.loop
+@contextlib.asynccontextmanager
+async def _served() -> AsyncIterator[tuple[FrameChannel, Peer, list[bytes]]]:
+    """A channel read in the loop's callback and served: each frame goes into the list."""
+    async with _open(reader_callback=True) as (channel, peer):
+        seen: list[bytes] = []
+        async with anyio.create_task_group() as group:
+            group.start_soon(channel.serve, lambda line: seen.append(bytes(line)) is None)
+            await anyio.wait_all_tasks_blocked()
+            yield channel, peer, seen
+            group.cancel_scope.cancel()
 
 
 async def _until(condition: Callable[[], bool], timeout_s: float = 5) -> None:
@@ -315,91 +317,89 @@ async def _until(condition: Callable[[], bool], timeout_s: float = 5) -> None:
 
 
 async def test_a_thread_lent_the_reading_reads_and_gives_back_what_it_leaves() -> None:
-    async with _open(reader_callback=True) as (channel, peer):
-        seen: list[bytes] = []
-        async with anyio.create_task_group() as group:
-            await _serving(channel, seen, group)
-            assert channel.lend_reading(watch_s=10)
-            assert not channel.lend_reading(watch_s=10)  # one lend at a time
-            assert channel.idle_lent()
-            await peer.send(b"one\n")
-            first = await anyio.to_thread.run_sync(channel.read_lent, 5.0)
-            assert first == b"one\n" and seen == []  # the loop did not read it
-            assert channel.lone_frame(first) == b"one"
-            assert channel.lone_frame(b"one\ntwo\n") is None
-            await peer.send(b"two\nthr")
-            second = await anyio.to_thread.run_sync(channel.read_lent, 5.0)
-            assert second == b"two\nthr"
-            channel.give_back(second)  # the loop deals with it, then reads on
-            await peer.send(b"ee\nfour\n")
-            await _until(lambda: len(seen) == 3)
-            assert seen == [b"two", b"three", b"four"]
-            assert not channel.idle_lent()
-            group.cancel_scope.cancel()
+    async with _served() as (channel, peer, seen):
+        assert channel.lend_reading(watch_s=10)
+        assert not channel.lend_reading(watch_s=10)  # one lend at a time
+        assert channel.idle_lent()
+        await peer.send(b"one\n")
+        first = await anyio.to_thread.run_sync(channel.read_lent, 5.0)
+        assert first == b"one\n" and seen == []  # the loop did not read it
+        assert channel.lone_frame(first) == b"one"
+        assert channel.lone_frame(b"one\ntwo\n") is None
+        await peer.send(b"two\nthr")
+        second = await anyio.to_thread.run_sync(channel.read_lent, 5.0)
+        assert second == b"two\nthr"
+        channel.give_back(second)  # the loop deals with it, then reads on
+        await peer.send(b"ee\nfour\n")
+        await _until(lambda: len(seen) == 3)
+        assert seen == [b"two", b"three", b"four"]
+        assert not channel.idle_lent()
 
 
 async def test_a_lend_ends_when_nothing_comes_in_time() -> None:
-    async with _open(reader_callback=True) as (channel, peer):
-        seen: list[bytes] = []
-        async with anyio.create_task_group() as group:
-            await _serving(channel, seen, group)
-            assert channel.lend_reading(watch_s=10)
-            assert channel.idle_lent()
-            assert await anyio.to_thread.run_sync(channel.read_lent, 0.02) is None
-            await peer.send(b"later\n")
-            await _until(lambda: seen == [b"later"])
-            group.cancel_scope.cancel()
+    async with _served() as (channel, peer, seen):
+        assert channel.lend_reading(watch_s=10)
+        assert channel.idle_lent()
+        assert await anyio.to_thread.run_sync(channel.read_lent, 0.02) is None
+        await peer.send(b"later\n")
+        await _until(lambda: seen == [b"later"])
 
 
 async def test_the_loop_takes_the_reading_back_from_a_busy_borrower() -> None:
-    async with _open(reader_callback=True) as (channel, peer):
-        seen: list[bytes] = []
-        async with anyio.create_task_group() as group:
-            await _serving(channel, seen, group)
-            assert channel.lend_reading(watch_s=0.01)  # busy from the start
-            await peer.send(b"meanwhile\n")
-            await _until(lambda: seen == [b"meanwhile"])
-            assert not channel.idle_lent()  # the borrower, done, finds it gone
-            group.cancel_scope.cancel()
+    async with _served() as (channel, peer, seen):
+        assert channel.lend_reading(watch_s=0.01)  # busy from the start
+        await peer.send(b"meanwhile\n")
+        await _until(lambda: seen == [b"meanwhile"])
+        assert not channel.idle_lent()  # the borrower, done, finds it gone
 
 
 async def test_an_idle_borrower_keeps_the_reading_past_the_watch() -> None:
-    async with _open(reader_callback=True) as (channel, peer):
-        seen: list[bytes] = []
-        async with anyio.create_task_group() as group:
-            await _serving(channel, seen, group)
-            assert channel.lend_reading(watch_s=0.005)
-            assert channel.idle_lent()
-            await anyio.sleep(0.05)  # ten watches
-            await peer.send(b"mine\n")
-            assert await anyio.to_thread.run_sync(channel.read_lent, 5.0) == b"mine\n"
-            assert seen == []
-            channel.give_back(None)
-            group.cancel_scope.cancel()
+    async with _served() as (channel, peer, seen):
+        assert channel.lend_reading(watch_s=0.005)
+        assert channel.idle_lent()
+        await anyio.sleep(0.05)  # ten watches
+        await peer.send(b"mine\n")
+        assert await anyio.to_thread.run_sync(channel.read_lent, 5.0) == b"mine\n"
+        assert seen == []
+        channel.give_back(None)
 
 
 async def test_a_close_ends_a_lent_read_and_the_descriptor_is_not_read_after() -> None:
-    async with _open(reader_callback=True) as (channel, peer):
-        seen: list[bytes] = []
-        async with anyio.create_task_group() as group:
-            await _serving(channel, seen, group)
-            assert channel.lend_reading(watch_s=10)
-            assert channel.idle_lent()
-            outcome: list[bytes | None] = []
+    async with _served() as (channel, peer, seen):
+        assert channel.lend_reading(watch_s=10)
+        assert channel.idle_lent()
+        outcome: list[bytes | None] = []
 
-            def read() -> None:
-                outcome.append(channel.read_lent(0.5))
+        def read() -> None:
+            outcome.append(channel.read_lent(0.5))
 
-            thread = threading.Thread(target=read)
-            thread.start()
-            await anyio.sleep(0.05)
-            channel.close()
-            with contextlib.suppress(BrokenPipeError):  # the poll may still hold the pipe
-                await peer.send(b"too late\n")
-            await anyio.to_thread.run_sync(thread.join)
-            assert outcome == [None]
-            assert seen == []
-            group.cancel_scope.cancel()
+        thread = threading.Thread(target=read)
+        thread.start()
+        await anyio.sleep(0.05)
+        channel.close()
+        with contextlib.suppress(BrokenPipeError):  # the poll may still hold the pipe
+            await peer.send(b"too late\n")
+        await anyio.to_thread.run_sync(thread.join)
+        assert outcome == [None]
+        assert seen == []
+
+
+@pytest.mark.parametrize("late", [b"", b"stale\n", None], ids=["end", "data", "nothing"])
+async def test_a_late_hand_back_leaves_the_channel_opened_since_alone(late: bytes | None) -> None:
+    # The loop runs a hand-back after the channel closed; by then a new channel may read
+    # on the same descriptor number, and it must go on reading.
+    async with _open(reader_callback=True) as (old, old_peer):
+        assert old.lend_reading(watch_s=10)
+        assert old.idle_lent()
+        old.give_back(late)  # queued on the loop, not run yet
+        old.close()
+        old_peer.send_eof()
+        async with _open(reader_callback=True) as (new, new_peer):
+            assert new._read_from == old._read_from  # the number came back
+            await anyio.sleep(0.01)  # the hand-back runs
+            await new_peer.send(b"fresh\n")
+            with anyio.fail_after(5):
+                assert await new.receive() == b"fresh"
 
 
 async def test_no_lend_while_the_loop_holds_unread_bytes() -> None:
@@ -411,23 +411,17 @@ async def test_no_lend_while_the_loop_holds_unread_bytes() -> None:
 
 async def test_one_timer_watches_every_lend_on_a_loop() -> None:
     async with (
-        _open(reader_callback=True) as (first, first_peer),
-        _open(reader_callback=True) as (second, second_peer),
+        _served() as (first, first_peer, first_seen),
+        _served() as (second, second_peer, second_seen),
     ):
-        seen: list[bytes] = []
-        async with anyio.create_task_group() as group:
-            loop = await _serving(first, seen, group)
-            await _serving(second, seen, group)
-            assert first.lend_reading(watch_s=0.03)  # both borrowers stay busy
-            assert second.lend_reading(watch_s=0.01)  # the timer comes sooner for it
-            assert len(_LendWatch._by_loop) == 1
-            assert [w._loop for w in _LendWatch._by_loop.values()] == [loop]
-            await first_peer.send(b"first\n")
-            await second_peer.send(b"second\n")
-            await _until(lambda: seen == [b"first", b"second"] or seen == [b"second", b"first"])
-            await _until(lambda: not _LendWatch._by_loop)  # the watch ends with the lends
-            assert first.lend_reading(watch_s=10)
-            assert len(_LendWatch._by_loop) == 1
-            group.cancel_scope.cancel()
+        assert first.lend_reading(watch_s=0.03)  # both borrowers stay busy
+        assert second.lend_reading(watch_s=0.01)  # the timer comes sooner for it
+        assert [watch._loop for watch in _LendWatch._of_loop.values()] == [first.loop]
+        await first_peer.send(b"first\n")
+        await second_peer.send(b"second\n")
+        await _until(lambda: first_seen == [b"first"] and second_seen == [b"second"])
+        await _until(lambda: not _LendWatch._of_loop)  # the watch ends with the lends
+        assert first.lend_reading(watch_s=10)
+        assert len(_LendWatch._of_loop) == 1
         first.close()  # or with the channels it looks at
-        assert not _LendWatch._by_loop
+        assert not _LendWatch._of_loop

@@ -289,3 +289,44 @@ async def test_no_thread_keeps_reading_after_a_run(sandbox: Sandbox) -> None:
             seen.extend(reading_threads())
             await anyio.sleep(0.001)
     assert seen
+
+
+@pytest.mark.parametrize(
+    ("source", "limits", "kind"),
+    [
+        (  # a run the timeout stops
+            "let n = 0;\nwhile (true) n = await external_tally({ n });",
+            {"timeout_s": 1.0, "max_tool_calls": 10**6},
+            "timeout",
+        ),
+        (  # a run the call limit stops
+            "let n = 0;\nwhile (true) n = await external_tally({ n });",
+            {"max_tool_calls": 150},
+            "limit",
+        ),
+        (  # a run that ends with a call sent and not awaited
+            "let n = 0;\nfor (let i = 0; i < 100; i++) n = await external_tally({ n });\n"
+            "void external_tally({ n });\nreturn n;",
+            {},
+            None,
+        ),
+    ],
+)
+async def test_every_call_a_tool_ran_is_in_the_record(
+    source: str, limits: dict[str, Any], kind: str | None
+) -> None:
+    # However a run of calls ends, the host runs no call the record does not show,
+    # then or later.
+    ran = [0]
+
+    @tool
+    def tally(n: int) -> int:
+        """Count the call, return n + 1."""
+        ran[0] += 1
+        return n + 1
+
+    record = await Sandbox([tally]).run(source, limits=Limits(fuel=None, **limits))
+    assert (record.error.kind if record.error else None) == kind, record.error
+    assert len(record.tool_calls) >= 100
+    await anyio.sleep(0.2)  # a call that was on its way has run by now
+    assert ran[0] == len(record.tool_calls)

@@ -520,7 +520,7 @@ def _on_frame(execution: _Execution, script: PreparedScript, line: bytes | bytea
     except ScriptValueError as exc:
         execution.fail(exc.kind, str(exc))
         return False
-    dispatcher.drain()  # calls answered before this frame end before it
+    dispatcher.drain()  # calls started or answered on threads before this frame come first
     if isinstance(frame, ToolCallFrame):
         if len(execution.tool_calls) >= limits.max_tool_calls:
             execution.fail(

@@ -118,7 +118,8 @@ class _LendWatch:
     """The timer of one event loop that looks at every channel whose reading is lent, as
     often as the shortest of their watches: one timer however many lends there are."""
 
-    _by_loop: ClassVar[dict[int, _LendWatch]] = {}  # while a channel on the loop lends
+    _of_loop: ClassVar[dict[asyncio.AbstractEventLoop, _LendWatch]] = {}
+    """Only while a channel on the loop lends: a channel's close takes it out."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -126,50 +127,44 @@ class _LendWatch:
         self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
-    def of(cls, loop: asyncio.AbstractEventLoop) -> _LendWatch:
-        """The loop's watch, made on its first lend."""
-        watch = cls._by_loop.get(id(loop))
-        if watch is None or watch._loop is not loop:  # none, or a closed loop's
-            watch = cls._by_loop[id(loop)] = cls(loop)
-        return watch
-
-    def add(self, channel: FrameChannel, watch_s: float) -> None:
+    def add(cls, loop: asyncio.AbstractEventLoop, channel: FrameChannel, watch_s: float) -> None:
         """Look at ``channel`` at least every ``watch_s`` until its lend is over."""
-        self._channels[channel] = watch_s
-        due = self._loop.time() + watch_s
-        if self._timer is None or self._timer.when() > due:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = self._loop.call_at(due, self._look, context=contextvars.Context())
-
-    def discard(self, channel: FrameChannel) -> None:
-        """Stop looking at ``channel`` (it closed); the watch ends with its last channel."""
-        self._channels.pop(channel, None)
-        if not self._channels:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            if _LendWatch._by_loop.get(id(self._loop)) is self:
-                del _LendWatch._by_loop[id(self._loop)]
-
-    def _look(self) -> None:
-        self._timer = None
-        now = time.monotonic()
-        for channel in list(self._channels):
-            if not channel._look_at_lend(now):
-                del self._channels[channel]
-        if self._channels:
-            period = min(self._channels.values())
-            self._timer = self._loop.call_later(period, self._look, context=contextvars.Context())
-        elif _LendWatch._by_loop.get(id(self._loop)) is self:
-            del _LendWatch._by_loop[id(self._loop)]
+        watch = cls._of_loop.get(loop) or cls._of_loop.setdefault(loop, cls(loop))
+        watch._channels[channel] = watch_s
+        due = loop.time() + watch_s
+        if watch._timer is None or watch._timer.when() > due:
+            if watch._timer is not None:
+                watch._timer.cancel()
+            watch._timer = loop.call_at(due, watch._look, context=contextvars.Context())
 
     @classmethod
     def forget(cls, loop: asyncio.AbstractEventLoop, channel: FrameChannel) -> None:
         """``channel`` closed: the loop's watch (if any) no longer looks at it."""
-        watch = cls._by_loop.get(id(loop))
-        if watch is not None and watch._loop is loop:
-            watch.discard(channel)
+        watch = cls._of_loop.get(loop)
+        if watch is not None:
+            watch._channels.pop(channel, None)
+            watch._end_if_idle()
+
+    def _look(self) -> None:
+        self._timer = None
+        now = time.monotonic()
+        for channel, watch_s in list(self._channels.items()):
+            if not channel._look_at_lend(now, watch_s):
+                del self._channels[channel]
+        if self._channels:
+            period = min(self._channels.values())
+            self._timer = self._loop.call_later(period, self._look, context=contextvars.Context())
+        self._end_if_idle()
+
+    def _end_if_idle(self) -> None:
+        """With no channel left, stop the timer and leave the loop."""
+        if self._channels:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._of_loop.get(self._loop) is self:
+            del self._of_loop[self._loop]
 
 
 class FrameChannel:
@@ -202,7 +197,6 @@ class FrameChannel:
         self._too_large = False
         self._waiter: asyncio.Future[None] | None = None
         self._lent = False  # a thread reads the pipe; the loop's reader is off
-        self._watch_s = 0.0
         self._busy_since: float | None = None  # when the borrower began answering a call
         self._poller: select.poll | None = None  # the lent reader's, kept between lends
         self._handler: Callable[[bytes | bytearray], bool] | None = None
@@ -350,20 +344,19 @@ class FrameChannel:
             if not self._open:
                 return False
             self._lent = True
-            self._watch_s = watch_s
             self._busy_since = time.monotonic()
         loop.remove_reader(self._read_from)
-        _LendWatch.of(loop).add(self, watch_s)
+        _LendWatch.add(loop, self, watch_s)
         return True
 
-    def _look_at_lend(self, now: float) -> bool:
-        """Take the reading back from a borrower busy for longer than its watch (for the
+    def _look_at_lend(self, now: float, watch_s: float) -> bool:
+        """Take the reading back from a borrower busy for longer than ``watch_s`` (for the
         loop's ``_LendWatch``); False once the lend is over."""
         with self._lock:
             if not self._lent or not self._open:
                 return False
             since = self._busy_since
-            if since is None or now - since < self._watch_s:
+            if since is None or now - since < watch_s:
                 return True
             self._lent = False
             self._busy_since = None
@@ -399,25 +392,22 @@ class FrameChannel:
         if poller is None:
             poller = self._poller = select.poll()
             poller.register(self._read_from, select.POLLIN)
-        deadline = time.monotonic() + timeout_s
         while True:
-            left_ms = (deadline - time.monotonic()) * 1000
-            ready = poller.poll(max(0.0, left_ms)) if left_ms > 0 else []
+            ready = poller.poll(timeout_s * 1000)  # a wake without data waits afresh
             with self._lock:
                 if not self._lent or not self._open:
                     return None
-                if ready:
-                    try:
-                        return os.read(self._read_from, LENT_READ_BYTES)
-                    except BlockingIOError:
-                        continue
-                    except OSError:
-                        return b""
-                if left_ms > 0:
+                if not ready:
+                    self._lent = False
+                    break
+                try:
+                    return os.read(self._read_from, LENT_READ_BYTES)
+                except BlockingIOError:
                     continue
-                self._lent = False
-            self.give_back(None, ended=True)
-            return None
+                except OSError:
+                    return b""
+        self._hand_back(None)
+        return None
 
     def lone_frame(self, data: bytes) -> bytes | None:
         """``data``'s one frame, when it is exactly one within the limit; else None."""
@@ -426,24 +416,29 @@ class FrameChannel:
             return None
         return data[:end]
 
-    def give_back(self, data: bytes | None, *, ended: bool = False) -> None:
+    def give_back(self, data: bytes | None) -> None:
         """End a lend (from the thread it was lent to): the loop reads again, and first
-        deals with ``data``, read on the thread and not dealt with there. ``ended``: the
-        lend was already marked over."""
-        if not ended:
-            with self._lock:
-                self._lent = False
-                self._busy_since = None
+        deals with ``data``, read on the thread and not dealt with there."""
+        with self._lock:
+            self._lent = False
+            self._busy_since = None
+        self._hand_back(data)
+
+    def _hand_back(self, data: bytes | None) -> None:
+        """Have the loop read again, after ``data`` (the lend is marked over already)."""
         loop = self._loop
         assert loop is not None
         with contextlib.suppress(RuntimeError):  # a closed loop: the execution is gone
             loop.call_soon_threadsafe(self._take_back, data, context=self.context.copy())
 
     def _take_back(self, data: bytes | None) -> None:
-        self._read_again()
+        if not self._open:  # its descriptor's number may be another channel's by now
+            return
         if data == b"":
             self._stop_reading()
-        elif data and not self._ended:
+            return
+        self._read_again()
+        if data and not self._ended:
             self._take(data)
 
     def _read_again(self) -> None:

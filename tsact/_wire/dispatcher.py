@@ -26,8 +26,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import anyio
 import anyio.abc
@@ -81,8 +80,7 @@ class _Answered(NamedTuple):
     printed: str
 
 
-@dataclass(frozen=True)
-class _Call:
+class _Call(NamedTuple):
     """A call to answer: its record, and its arguments (the record may keep a marker)."""
 
     record: ToolCallRecord
@@ -204,12 +202,7 @@ class ToolDispatcher:
         self._running[call.id] = (call, time.perf_counter())
         tool = self._toolbox.get(call.name)
         job = _Call(call, job.arguments, tool)
-        if (
-            self._loop is not None
-            and tool is not None
-            and not tool.is_async
-            and not tool.requires_approval
-        ):
+        if self._loop is not None and _answered_on_thread(tool):
             lent = (
                 not self._live
                 and len(self._running) == 1
@@ -330,7 +323,7 @@ class ToolDispatcher:
         if not isinstance(frame, ToolCallFrame):
             return None
         tool = self._toolbox.get(frame.params.name)
-        if tool is None or tool.is_async or tool.requires_approval:
+        if not _answered_on_thread(tool):
             return None
         arguments = frame.params.args
         call = ToolCallRecord(
@@ -386,6 +379,11 @@ class ToolDispatcher:
             if refusal is not None:
                 return refusal
         return await call_on_loop(tool, validated)
+
+
+def _answered_on_thread(tool: Tool | None) -> TypeGuard[Tool]:
+    """A sync tool that needs no approval: checked, called and answered on a pool thread."""
+    return tool is not None and not tool.is_async and not tool.requires_approval
 
 
 def _unanswerable(call: ToolCallRecord, exc: Exception) -> tuple[Answer, bytearray]:
